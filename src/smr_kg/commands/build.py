@@ -1,0 +1,22 @@
+"""``smr-kg build``: reason over the ontology, materialize edges and write dist/."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("build", help="reason, materialize and write the built graph to dist/")
+    p.add_argument("--ontology", type=Path, default=None, help="directory of ontology *.ttl files (default: ontology/)")
+    p.add_argument("--dist", type=Path, default=None, help="output directory (default: dist/)")
+    p.add_argument("--no-reasoner", action="store_true", help="skip HermiT (no Java needed; no consistency check)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..build import build
+
+    report = build(args.ontology, args.dist, reasoner=not args.no_reasoner)
+    print(report.summary())
+    return 0

@@ -1,0 +1,90 @@
+"""Read RDF files into one rdflib graph, turning every parse failure into a clear message.
+
+rdflib is the bridge to pyshacl, owlready2 and JSON-LD, so the build works on an rdflib graph;
+a syntax error must name the file and the line, never surface as a parser traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from . import paths
+from .errors import InputError
+
+FORMATS = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "nt",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+}
+
+
+def rdf_format(path: Path) -> str:
+    """The rdflib format name for ``path`` by its suffix; unknown suffixes are bad input."""
+    fmt = FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(FORMATS))
+        raise InputError(f"{path}: unknown RDF file type (expected one of {known})")
+    return fmt
+
+
+def parse_into(graph: Graph, path: Path) -> Graph:
+    """Parse one file into ``graph``; raise :class:`InputError` naming file and line on failure."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    fmt = rdf_format(path)
+    try:
+        if fmt == "json-ld":
+            from .jsonld import parse_jsonld  # PyLD is only needed for JSON-LD input
+
+            graph += parse_jsonld(path)
+        else:
+            graph.parse(path, format=fmt)
+    except BadSyntax as exc:
+        line = getattr(exc, "lines", 0) + 1
+        raise InputError(f"{path}:{line}: Turtle syntax error: {exc._why}") from None
+    except InputError:
+        raise
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    except Exception as exc:  # rdflib raises many parser-specific types; all mean bad input
+        raise InputError(f"{path}: cannot parse as {fmt}: {_first_line(exc)}") from None
+    return graph
+
+
+def load_files(files: Iterable[Path]) -> Graph:
+    """Parse several files into one graph with the project's prefixes bound."""
+    from .prefixes import bind_prefixes
+
+    graph = bind_prefixes(Graph())
+    for path in files:
+        parse_into(graph, path)
+    return graph
+
+
+def ontology_files(directory: Path | None = None) -> list[Path]:
+    """The Turtle files that together form the ontology, in a stable order."""
+    directory = Path(directory) if directory else paths.ontology_dir()
+    files = sorted(directory.glob("*.ttl"))
+    if not files:
+        raise InputError(f"{directory}: no ontology files (*.ttl) found")
+    return files
+
+
+def load_ontology(directory: Path | None = None) -> Graph:
+    """The asserted ontology: every ``ontology/*.ttl`` file merged."""
+    return load_files(ontology_files(directory))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:300]
