@@ -52,6 +52,17 @@ def to_nquads(document: Any) -> str:
     return jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": offline_loader})
 
 
+def _root_cause(exc: BaseException) -> str:
+    """The innermost message of PyLD's chain of wrapped errors (the one that says what failed)."""
+    while True:
+        inner = getattr(exc, "cause", None) or exc.__cause__ or exc.__context__
+        if inner is None:
+            break
+        exc = inner
+    message = exc.args[0] if getattr(exc, "args", None) else str(exc)
+    return str(message).splitlines()[0][:300]
+
+
 def parse_jsonld(path: Path) -> Graph:
     """Parse a JSON-LD file into an rdflib graph through PyLD."""
     try:
@@ -60,9 +71,8 @@ def parse_jsonld(path: Path) -> Graph:
         raise InputError(f"{path}:{exc.lineno}: JSON syntax error: {exc.msg}") from None
     try:
         nquads = to_nquads(document)
-    except Exception as exc:  # PyLD wraps loader and syntax failures in JsonLdError
-        cause = getattr(exc, "cause", None) or exc
-        raise InputError(f"{path}: invalid JSON-LD: {str(cause).splitlines()[0][:300]}") from None
+    except Exception as exc:  # PyLD wraps loader and syntax failures in nested JsonLdErrors
+        raise InputError(f"{path}: invalid JSON-LD: {_root_cause(exc)}") from None
     graph = Graph()
     graph.parse(data=nquads, format="nt")
     return graph

@@ -1,0 +1,76 @@
+"""`smr-kg build`: writes dist/ atomically, reports what it built, fails cleanly."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from smr_kg import paths
+from smr_kg.build import build
+
+FIXTURES = Path(__file__).parent / "fixtures" / "build"
+ONTOLOGY = Path(__file__).parents[1] / "ontology"
+
+
+def _ontology_with(tmp_path: Path, *extra: str) -> Path:
+    target = tmp_path / "ontology"
+    shutil.copytree(ONTOLOGY, target)
+    for name in extra:
+        shutil.copy(FIXTURES / name, target / name)
+    return target
+
+
+def test_build_writes_turtle_and_store(built) -> None:
+    dist, report = built
+    assert (dist / paths.BUILT_TTL).stat().st_size > 0
+    assert (dist / paths.STORE_DIR).is_dir()
+    assert report.asserted_edges > 20
+    assert report.evidence_sources >= 3
+    text = report.summary()
+    assert "classes:" in text and "edges:" in text and "evidence sources:" in text
+
+
+def test_cli_build_prints_summary(run_cli, tmp_path: Path) -> None:
+    code, out, err = run_cli("build", "--no-reasoner", "--dist", str(tmp_path))
+    assert code == 0, err
+    assert "built" in out and "HermiT: skipped" in out
+    assert (tmp_path / paths.BUILT_TTL).is_file()
+
+
+def test_syntax_error_names_file_and_line_and_writes_nothing(run_cli, tmp_path: Path) -> None:
+    onto = _ontology_with(tmp_path, "syntax-error.ttl")
+    dist = tmp_path / "dist"
+    code, out, err = run_cli("build", "--ontology", str(onto), "--dist", str(dist))
+    assert code == 2
+    assert "syntax-error.ttl:5" in err
+    assert "Traceback" not in err
+    assert not dist.exists()
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java")
+def test_unsatisfiable_class_fails_the_build_and_keeps_old_output(run_cli, tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    assert run_cli("build", "--no-reasoner", "--dist", str(dist))[0] == 0
+    before = (dist / paths.BUILT_TTL).read_bytes()
+    onto = _ontology_with(tmp_path, "unsatisfiable.ttl")
+    code, out, err = run_cli("build", "--ontology", str(onto), "--dist", str(dist))
+    assert code == 1
+    assert "unsatisfiable" in err and "bad cause" in err
+    assert (dist / paths.BUILT_TTL).read_bytes() == before
+
+
+def test_missing_java_message(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from smr_kg import reason
+
+    monkeypatch.setattr(reason.shutil, "which", lambda name: None)
+    code, out, err = run_cli("build", "--dist", str(tmp_path))
+    assert code == 1
+    assert "Java" in err and "--no-reasoner" in err
+
+
+def test_build_is_repeatable(tmp_path: Path) -> None:
+    first = build(dist=tmp_path / "a", reasoner=False)
+    second = build(dist=tmp_path / "b", reasoner=False)
+    assert first.triples == second.triples

@@ -1,0 +1,43 @@
+"""The CLI shell: help, unknown commands, and internal errors without tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from smr_kg import cli
+
+
+def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main([]) == 2
+    assert "COMMAND" in capsys.readouterr().err
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["no-such-command"])
+    assert exit_info.value.code == 2
+
+
+def test_internal_error_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from smr_kg.commands import build as build_command
+
+    def boom(args):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(build_command, "run", boom)
+    monkeypatch.delenv("SMR_KG_DEBUG", raising=False)
+    parser_args = ["build", "--no-reasoner"]
+    # rebuild the parser so set_defaults picks up the patched function
+    code = cli.main(parser_args)
+    err = capsys.readouterr().err
+    assert code == 70
+    assert "internal error" in err and "simulated bug" in err and "Traceback" not in err
+
+
+def test_console_script_runs_as_module() -> None:
+    done = subprocess.run([sys.executable, "-m", "smr_kg.cli", "--version"], capture_output=True, text=True)
+    assert done.returncode == 0
+    assert done.stdout.startswith("smr-kg ")

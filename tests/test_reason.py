@@ -1,0 +1,66 @@
+"""HermiT: the shipped ontology is coherent; broken ontologies are named, not crashed on."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from smr_kg import reason
+from smr_kg.errors import ReasonerError
+from smr_kg.load import load_files, ontology_files
+from smr_kg.namespaces import SMR
+
+FIXTURES = Path(__file__).parent / "fixtures" / "build"
+CORE = Path(__file__).parents[1] / "ontology" / "smr-core.ttl"
+
+needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java")
+
+
+@needs_java
+def test_shipped_ontology_is_consistent_and_coherent(built) -> None:
+    _, report = built
+    assert report.reasoned
+    assert report.classes > 50
+
+
+@needs_java
+def test_unsatisfiable_class_is_named() -> None:
+    graph = load_files([CORE, FIXTURES / "unsatisfiable.ttl"])
+    with pytest.raises(ReasonerError) as err:
+        reason.classify(graph)
+    assert "bad cause" in err.value.message
+    assert str(SMR.BadCause) in err.value.message
+
+
+@needs_java
+def test_inconsistent_ontology_has_a_message() -> None:
+    graph = load_files([CORE, FIXTURES / "inconsistent.ttl"])
+    with pytest.raises(ReasonerError, match="inconsistent"):
+        reason.classify(graph)
+
+
+def test_missing_java_points_to_no_reasoner(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reason.shutil, "which", lambda name: None)
+    with pytest.raises(ReasonerError, match="--no-reasoner"):
+        reason.classify(load_files([CORE]))
+
+
+@needs_java
+def test_defined_class_classifies_therapies() -> None:
+    """GDMT and CRT are not asserted under the defined class; HermiT must put them there."""
+    result = reason.classify(load_files(ontology_files()))
+    reverse = SMR.LeftVentricularReverseRemodelingTherapy
+    assert reverse in result.superclasses[SMR.GuidelineDirectedMedicalTherapy]
+    assert reverse in result.superclasses[SMR.CardiacResynchronizationTherapy]
+    assert (SMR.GuidelineDirectedMedicalTherapy, reverse) in result.inferred_parents
+
+
+def test_logical_graph_drops_axiom_annotations() -> None:
+    from rdflib.namespace import OWL, RDF
+
+    graph = load_files([CORE, FIXTURES / "chain.ttl"])
+    logical = reason.logical_graph(graph)
+    assert not list(logical.subjects(RDF.type, OWL.Axiom))
+    assert (SMR.Child, None, None) in logical
