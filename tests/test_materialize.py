@@ -77,3 +77,22 @@ def test_only_named_someValuesFrom_restrictions_are_edges() -> None:
         (SMR.M1, SMR.leadsTo, SMR.M2),
         (SMR.M2, SMR.causesOrContributesTo, SMR.Target),
     }
+
+
+def test_the_same_edge_stated_twice_keeps_both_sources(tmp_path) -> None:
+    """Regression: two restriction axioms for one edge must not lose the second axiom's source."""
+    extra = tmp_path / "again.ttl"
+    extra.write_text("""
+@prefix smr: <https://w3id.org/smr-kg/> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix obo: <http://purl.obolibrary.org/obo/> .
+smr:Other a owl:NamedIndividual , smr:ReviewArticle ; rdfs:label "another source"@en ; smr:pmid "999" .
+smr:Cause rdfs:subClassOf _:again .
+_:again a owl:Restriction ; owl:onProperty smr:actsThrough ; owl:someValuesFrom smr:M1 .
+[] a owl:Axiom ; owl:annotatedSource smr:Cause ; owl:annotatedProperty rdfs:subClassOf ;
+   owl:annotatedTarget _:again ; dcterms:source smr:Other ; smr:evidenceType obo:ECO_0000304 .
+""")
+    graph = load_files([CORE, FIXTURES / "chain.ttl", extra])
+    out = materialize(graph).graph
+    ax = _axiom(out, SMR.Cause, SMR.actsThrough, SMR.M1)
+    assert set(out.objects(ax, DCTERMS.source)) == {SMR.Src, SMR.Other}

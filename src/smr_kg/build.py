@@ -16,6 +16,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF
 
 from . import atomic, paths
 from .load import load_ontology
+from .mappings import mapping_graph
 from .materialize import materialize
 from .namespaces import SMR
 
@@ -35,6 +36,7 @@ class BuildReport:
     reasoner_seconds: float
     seconds: float
     output: Path | None = None
+    validation: str = "SHACL: skipped (--no-validate)"
 
     def summary(self) -> str:
         reasoning = (
@@ -50,6 +52,7 @@ class BuildReport:
             f"{self.closure_edges} causal-closure; {self.inferred_subclass_links} inferred subclass links\n"
             f"  evidence sources: {self.evidence_sources}\n"
             f"  {reasoning}\n"
+            f"  {self.validation}\n"
             f"  time: {self.seconds:.1f} s"
         )
 
@@ -70,6 +73,7 @@ def build_graph(ontology_dir: Path | None = None, reasoner: bool = True) -> tupl
         )
     added = materialize(graph, superclasses, inferred_parents)
     graph += added.graph
+    graph += mapping_graph(ontology_dir)  # SKOS links to clinical vocabularies (ontology/mappings/)
     report = BuildReport(
         classes=len({c for c in graph.subjects(RDF.type, OWL.Class) if not _is_bnode(c)}),
         asserted_edges=added.asserted_edges,
@@ -85,12 +89,21 @@ def build_graph(ontology_dir: Path | None = None, reasoner: bool = True) -> tupl
     return graph, report
 
 
-def build(ontology_dir: Path | None = None, dist: Path | None = None, reasoner: bool = True) -> BuildReport:
-    """Build and write ``dist/`` atomically; nothing is written if any step fails."""
+def build(
+    ontology_dir: Path | None = None, dist: Path | None = None, reasoner: bool = True, validate: bool = True,
+) -> BuildReport:
+    """Build and write ``dist/`` atomically; nothing is written if any step fails, including an
+    error-level SHACL violation (``validate``; see shapes/ and :mod:`smr_kg.validate`)."""
     from .store import OxigraphStore
 
     dist = Path(dist) if dist else paths.dist_dir()
     graph, report = build_graph(ontology_dir, reasoner=reasoner)
+    if validate:
+        from .validate import require_valid
+
+        checked = require_valid(graph)
+        report.validation = f"SHACL: {checked.summary_line()}"
+        report.seconds += checked.seconds
     turtle = graph.serialize(format="turtle", encoding="utf-8")
     atomic.replace_dir(dist / paths.STORE_DIR, lambda tmp: OxigraphStore.write(graph, tmp))
     atomic.write_bytes(dist / paths.BUILT_TTL, turtle)

@@ -53,15 +53,16 @@ class Materialized:
 def restriction_edges(graph: Graph) -> list[Edge]:
     """Every ``C rdfs:subClassOf [owl:onProperty P; owl:someValuesFrom E]`` with named C, P, E."""
     annotations = _axiom_annotations(graph)
-    edges = []
+    merged: dict[tuple[URIRef, URIRef, URIRef], set[tuple[URIRef, Node]]] = defaultdict(set)
     for subject, restriction in graph.subject_objects(RDFS.subClassOf):
         if not isinstance(subject, URIRef) or not isinstance(restriction, BNode):
             continue
         prop = graph.value(restriction, OWL.onProperty)
         target = graph.value(restriction, OWL.someValuesFrom)
         if isinstance(prop, URIRef) and isinstance(target, URIRef):
-            edges.append(Edge(subject, prop, target, annotations.get((subject, restriction), ())))
-    return sorted(edges, key=lambda e: (e.subject, e.property, e.target))
+            # The same edge may be stated by several axioms (e.g. in two files): keep all evidence.
+            merged[(subject, prop, target)].update(annotations.get((subject, restriction), ()))
+    return [Edge(*key, tuple(sorted(merged[key]))) for key in sorted(merged)]
 
 
 def sub_properties(graph: Graph, ancestor: URIRef) -> set[URIRef]:

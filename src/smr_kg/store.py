@@ -3,26 +3,46 @@
 Queries are written once against :class:`Store`; the default engine is pyoxigraph (measured
 10-130x faster than rdflib's SPARQL on our path queries, and its on-disk store in ``dist/``
 reopens in milliseconds), rdflib's engine stays available for comparison, and a remote SPARQL
-endpoint can slot in as another implementation. Results come back as rdflib terms so callers
-never see engine-specific types.
+endpoint can slot in as another implementation: it only has to provide ``query()`` (subclass
+:class:`QueryForms` for ``select``/``ask``). Results come back as rdflib terms, with literals in
+one canonical form, so callers never see engine-specific types and both engines give identical
+result sets.
+
+Parameters are bound with ``bindings`` (pyoxigraph ``substitutions``, rdflib ``initBindings``),
+never pasted into query text. The two engines bind differently (oxigraph joins the values with
+the solutions, rdflib pre-binds them), which gives the same answers when a bound variable
+occurs in a triple pattern of the top-level group and in the SELECT projection; oxigraph refuses
+unprojected bindings, and rdflib is made to refuse them too so a query behaves the same on both.
+
+pyoxigraph has no query timeout, so every query runs in a daemon worker thread and the caller
+stops waiting after ``timeout`` seconds (:class:`QueryTimeout`). Both engines release the GIL or
+yield it while evaluating, so the wait is honoured; the abandoned thread keeps computing until
+the process exits, which for the CLI is immediately after the error is reported (measured: a
+stuck query on the on-disk store does not delay exit).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+import re
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Protocol
-
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.term import Node
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from . import paths
 from .errors import InputError, SmrKgError
 
+if TYPE_CHECKING:  # rdflib is imported where it is used: `smr-kg --help` must not pay for it
+    from rdflib import Graph
+    from rdflib.term import Node
+
 ENGINES = ("oxigraph", "rdflib")
 DEFAULT_ENGINE = "oxigraph"
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -36,18 +56,48 @@ class SelectResult:
         return [{v: t for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
 
 
+QueryResult = SelectResult | bool
+"""What ``Store.query`` returns: rows for SELECT, a boolean for ASK."""
+
+
 class Store(Protocol):
-    """What every engine offers. ``bindings`` bind variables to RDF terms before evaluation
-    (never by pasting text into the query), so parameter values cannot inject SPARQL."""
+    """What every engine offers.
+
+    ``bindings`` bind variables to RDF terms before evaluation (never by pasting text into the
+    query), so parameter values cannot inject SPARQL. ``timeout`` is in seconds (None: no limit).
+    Errors: :class:`SparqlSyntaxError` (with line and column), :class:`QueryTimeout`,
+    :class:`UnsupportedQuery` (CONSTRUCT/DESCRIBE), :class:`BindingError`.
+    """
 
     engine: str
 
-    def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult: ...
+    def query(self, query: str, bindings: Mapping[str, Node] | None = None, timeout: float | None = None) -> QueryResult: ...
 
-    def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool: ...
+    def select(self, query: str, bindings: Mapping[str, Node] | None = None, timeout: float | None = None) -> SelectResult: ...
+
+    def ask(self, query: str, bindings: Mapping[str, Node] | None = None, timeout: float | None = None) -> bool: ...
 
 
-class OxigraphStore:
+class QueryForms:
+    """``select`` and ``ask`` on top of an engine's ``query``."""
+
+    def query(self, query: str, bindings: Mapping[str, Node] | None = None, timeout: float | None = None) -> QueryResult:
+        raise NotImplementedError
+
+    def select(self, query: str, bindings: Mapping[str, Node] | None = None, timeout: float | None = None) -> SelectResult:
+        result = self.query(query, bindings, timeout)
+        if not isinstance(result, SelectResult):
+            raise UnsupportedQuery("expected a SELECT query, got an ASK query")
+        return result
+
+    def ask(self, query: str, bindings: Mapping[str, Node] | None = None, timeout: float | None = None) -> bool:
+        result = self.query(query, bindings, timeout)
+        if isinstance(result, SelectResult):
+            raise UnsupportedQuery("expected an ASK query, got a SELECT query")
+        return result
+
+
+class OxigraphStore(QueryForms):
     """pyoxigraph, in memory or opened read-only from the prebuilt store in ``dist/``."""
 
     engine = "oxigraph"
@@ -67,7 +117,10 @@ class OxigraphStore:
     def open(cls, directory: Path) -> "OxigraphStore":
         import pyoxigraph as ox
 
-        return cls(ox.Store.read_only(str(directory)))
+        try:
+            return cls(ox.Store.read_only(str(directory)))
+        except OSError as exc:
+            raise SmrKgError(f"cannot open the store at {directory}: {exc} (rebuild it with `smr-kg build`)") from None
 
     @staticmethod
     def write(graph: Graph, directory: Path) -> None:
@@ -79,31 +132,33 @@ class OxigraphStore:
         store.flush()
         del store
 
-    def _run(self, query: str, bindings: Mapping[str, Node] | None):
+    def query(self, query: str, bindings: Mapping[str, Node] | None = None, timeout: float | None = None) -> QueryResult:
+        return run_with_timeout(lambda: self._evaluate(query, bindings), timeout)
+
+    def _evaluate(self, query: str, bindings: Mapping[str, Node] | None) -> QueryResult:
         import pyoxigraph as ox
 
         subs = {ox.Variable(k): _to_ox(v) for k, v in (bindings or {}).items()}
         try:
-            return self._store.query(query, substitutions=subs or None)
+            result = self._store.query(query, substitutions=subs or None)
         except SyntaxError as exc:
-            raise SparqlSyntaxError(str(exc)) from None
+            raise SparqlSyntaxError(_oxigraph_syntax_message(str(exc))) from None
+        except (RuntimeError, ValueError) as exc:
+            raise _binding_error(str(exc), bindings) from None
+        try:
+            if isinstance(result, ox.QueryBoolean):
+                return bool(result)
+            if not isinstance(result, ox.QuerySolutions):
+                raise UnsupportedQuery("only SELECT and ASK queries are supported, not CONSTRUCT or DESCRIBE")
+            variables = [v.value for v in result.variables]
+            return SelectResult(variables, [tuple(_from_ox(sol[v]) for v in variables) for sol in result])
+        finally:
+            # pyoxigraph objects must be dropped on the thread that made them; a traceback
+            # carried to the caller's thread must not keep this one alive.
+            del result
 
-    def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
-        import pyoxigraph as ox
 
-        result = self._run(query, bindings)
-        if not isinstance(result, ox.QuerySolutions):
-            raise SmrKgError("not a SELECT query", exit_code=2)
-        variables = [v.value for v in result.variables]
-        rows = [tuple(_from_ox(sol[v]) for v in variables) for sol in result]
-        return SelectResult(variables, rows)
-
-    def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
-        result = self._run(query, bindings)
-        return bool(result)
-
-
-class RdflibStore:
+class RdflibStore(QueryForms):
     """rdflib's SPARQL engine over an in-memory graph (the reference to compare against)."""
 
     engine = "rdflib"
@@ -115,31 +170,92 @@ class RdflibStore:
     def from_graph(cls, graph: Graph) -> "RdflibStore":
         return cls(graph)
 
-    def _run(self, query: str, bindings: Mapping[str, Node] | None):
+    def query(self, query: str, bindings: Mapping[str, Node] | None = None, timeout: float | None = None) -> QueryResult:
+        return run_with_timeout(lambda: self._evaluate(query, bindings), timeout)
+
+    def _evaluate(self, query: str, bindings: Mapping[str, Node] | None) -> QueryResult:
         from pyparsing import ParseException
 
         try:
-            return self._graph.query(query, initBindings=dict(bindings or {}))
+            result = self._graph.query(query, initBindings=dict(bindings or {}))
         except ParseException as exc:
-            raise SparqlSyntaxError(f"{exc.msg} at line {exc.lineno}, column {exc.col}") from None
-
-    def select(self, query: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
-        result = self._run(query, bindings)
+            raise SparqlSyntaxError(f"line {exc.lineno}, column {exc.col}: {exc.msg}") from None
+        except Exception as exc:  # rdflib reports an undeclared prefix as a bare Exception
+            prefix = re.match(r"Unknown namespace prefix : (\S*)", str(exc))
+            if prefix is not None:
+                raise SparqlSyntaxError(_undeclared_prefix(query, prefix.group(1))) from None
+            raise SmrKgError(f"the query failed: {_first_line(exc)}", exit_code=2) from None
+        if result.type == "ASK":
+            return bool(result.askAnswer)
         if result.type != "SELECT":
-            raise SmrKgError("not a SELECT query", exit_code=2)
+            raise UnsupportedQuery("only SELECT and ASK queries are supported, not CONSTRUCT or DESCRIBE")
         variables = [str(v) for v in result.vars]
-        rows = [tuple(_normalize(row[i]) for i in range(len(variables))) for row in result]
+        unprojected = sorted(set(bindings or ()) - set(variables))
+        if unprojected:
+            raise BindingError(unprojected[0])
+        rows = [tuple(_canonical(row[i]) for i in range(len(variables))) for row in result]
         return SelectResult(variables, rows)
-
-    def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
-        return bool(self._run(query, bindings).askAnswer)
 
 
 class SparqlSyntaxError(SmrKgError):
     """The query text is not SPARQL 1.1 (exit code 2); the message has line and column."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(f"SPARQL syntax error: {message}", exit_code=2)
+        super().__init__(f"SPARQL syntax error at {message}", exit_code=2)
+
+
+class QueryTimeout(SmrKgError):
+    """The query did not finish within the time limit (exit code 2)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"the query did not finish within {seconds:g} s and was stopped "
+            "(allow more time with --timeout SECONDS, or 0 for no limit)",
+            exit_code=2,
+        )
+
+
+class UnsupportedQuery(SmrKgError):
+    """A query form the caller cannot use, e.g. CONSTRUCT where rows are expected (exit code 2)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, exit_code=2)
+
+
+class BindingError(SmrKgError):
+    """A parameter names a variable the query does not project (exit code 1: a bad parameter)."""
+
+    def __init__(self, variable: str) -> None:
+        super().__init__(
+            f"cannot bind ?{variable}: the query does not select it (add ?{variable} to the SELECT "
+            "clause, or use SELECT *)",
+            exit_code=1,
+        )
+
+
+def run_with_timeout(work: Callable[[], T], timeout: float | None) -> T:
+    """``work()`` in a daemon thread; raise :class:`QueryTimeout` if it runs past ``timeout`` s.
+
+    Without a timeout the work still runs in the thread, so Ctrl-C interrupts the wait even
+    while pyoxigraph is inside native code.
+    """
+    outcome: dict[str, object] = {}
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # handed to the caller's thread below
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=target, name="smr-kg-query", daemon=True).start()
+    if not done.wait(timeout if timeout and timeout > 0 else None):
+        raise QueryTimeout(timeout)
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
 
 
 def open_store(engine: str = DEFAULT_ENGINE, dist: Path | None = None) -> Store:
@@ -152,6 +268,8 @@ def open_store(engine: str = DEFAULT_ENGINE, dist: Path | None = None) -> Store:
         raise SmrKgError(f"no built graph at {built}: run `smr-kg build` first")
     if engine == "oxigraph" and (dist / paths.STORE_DIR).is_dir():
         return OxigraphStore.open(dist / paths.STORE_DIR)
+    from rdflib import Graph
+
     graph = Graph()
     graph.parse(built, format="turtle")
     return OxigraphStore.from_graph(graph) if engine == "oxigraph" else RdflibStore(graph)
@@ -164,8 +282,46 @@ def store_for_graph(graph: Graph, engine: str = DEFAULT_ENGINE) -> Store:
     return OxigraphStore.from_graph(graph) if engine == "oxigraph" else RdflibStore(graph)
 
 
+def _oxigraph_syntax_message(text: str) -> str:
+    """'error at 2:12: expected one of …' -> 'line 2, column 12: …', first line, shortened."""
+    match = re.match(r"error at (\d+):(\d+): (.*)", text, re.S)
+    if not match:
+        return text.splitlines()[0][:300] if text else "unknown position"
+    line, column, detail = match.groups()
+    if "Prefix not found" in detail:
+        detail = "undeclared prefix (add a PREFIX line for it)"
+    detail = " ".join(detail.split())
+    if len(detail) > 160:
+        detail = detail[:160] + " …"
+    return f"line {line}, column {column}: {detail}"
+
+
+def _undeclared_prefix(query: str, prefix: str) -> str:
+    """Where ``prefix:`` is first used in ``query`` (rdflib does not say)."""
+    for number, line in enumerate(query.splitlines(), start=1):
+        if line.lstrip().upper().startswith("PREFIX"):
+            continue
+        found = re.search(rf"(?<![\w:<]){re.escape(prefix)}:", line)
+        if found:
+            return f"line {number}, column {found.start() + 1}: undeclared prefix {prefix}: (add a PREFIX line for it)"
+    return f"unknown position: undeclared prefix {prefix}: (add a PREFIX line for it)"
+
+
+def _binding_error(text: str, bindings: Mapping[str, Node] | None) -> SmrKgError:
+    match = re.search(r"variable \?(\w+) in its SELECT projection", text)
+    if match:
+        return BindingError(match.group(1))
+    return SmrKgError(f"the query failed: {_first_line(text)}", exit_code=2)
+
+
+def _first_line(error: object) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0][:300] if text else type(error).__name__
+
+
 def _to_ox(term: Node):
     import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
 
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -182,6 +338,7 @@ def _to_ox(term: Node):
 
 def _from_ox(term) -> Node | None:
     import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
 
     if term is None:
         return None
@@ -191,16 +348,63 @@ def _from_ox(term) -> Node | None:
         return BNode(term.value)
     if isinstance(term, ox.Literal):
         if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value) if datatype == str(XSD.string) else Literal(term.value, datatype=URIRef(datatype))
+            return _canonical(Literal(term.value, lang=term.language))
+        return _canonical(Literal(term.value, datatype=URIRef(term.datatype.value)))
     raise SmrKgError(f"unexpected term from oxigraph: {term!r}")
 
 
-def _normalize(term: Node | None) -> Node | None:
-    """rdflib keeps xsd:string apart from plain literals; RDF 1.1 does not. Align with oxigraph."""
-    if isinstance(term, Literal) and term.datatype == XSD.string and not term.language:
-        return Literal(str(term))
-    if isinstance(term, Literal) and term.datatype is not None and not term.language:
-        return Literal(str(term), datatype=term.datatype)
-    return term
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER_TYPES = frozenset(
+    _XSD + name
+    for name in (
+        "integer", "long", "int", "short", "byte", "nonNegativeInteger", "positiveInteger",
+        "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+        "unsignedByte",
+    )
+)
+
+
+def _canonical(term: Node | None) -> Node | None:
+    """One form per literal value, whichever engine produced it.
+
+    RDF 1.1 makes simple literals xsd:strings (rdflib keeps them apart), language tags are
+    case-insensitive (oxigraph lower-cases them), and numbers have many lexical forms (oxigraph
+    canonicalizes ``50.0`` to ``50``, rdflib keeps what the file said).
+    """
+    from rdflib import Literal
+
+    if not isinstance(term, Literal):
+        return term
+    lexical = str(term)
+    if term.language:
+        return Literal(lexical, lang=term.language.lower())
+    datatype = term.datatype
+    kind = str(datatype) if datatype is not None else None  # rdflib URIRefs never equal plain str
+    if kind is None or kind == _XSD + "string":
+        return Literal(lexical)
+    try:
+        if kind in _INTEGER_TYPES:
+            lexical = str(int(lexical.strip()))
+        elif kind == _XSD + "decimal":
+            lexical = _decimal_lexical(Decimal(lexical.strip()))
+        elif kind in (_XSD + "double", _XSD + "float"):
+            lexical = _double_lexical(float(lexical.strip()))
+        elif kind == _XSD + "boolean":
+            lexical = {"1": "true", "0": "false"}.get(lexical.strip(), lexical.strip())
+    except (ValueError, InvalidOperation):
+        pass  # an ill-typed literal keeps its lexical form
+    return Literal(lexical, datatype=datatype)
+
+
+def _decimal_lexical(value: Decimal) -> str:
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
+def _double_lexical(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "INF" if value > 0 else "-INF"
+    return repr(value)

@@ -11,12 +11,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--ontology", type=Path, default=None, help="directory of ontology *.ttl files (default: ontology/)")
     p.add_argument("--dist", type=Path, default=None, help="output directory (default: dist/)")
     p.add_argument("--no-reasoner", action="store_true", help="skip HermiT (no Java needed; no consistency check)")
+    p.add_argument("--no-validate", action="store_true",
+                   help="write dist/ even if the ontology violates a SHACL shape (then run `smr-kg validate`)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..build import build
 
-    report = build(args.ontology, args.dist, reasoner=not args.no_reasoner)
+    report = build(args.ontology, args.dist, reasoner=not args.no_reasoner, validate=not args.no_validate)
     print(report.summary())
     return 0

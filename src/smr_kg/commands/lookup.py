@@ -1,0 +1,34 @@
+"""``smr-kg lookup TERM``: the concept card of a code (SNOMED CT, ICD-10-CM, MeSH, ...), IRI or label."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "lookup",
+        help="show what the graph says about a concept, found by code, IRI or label",
+        description="TERM is a CURIE of a linked vocabulary (SNOMEDCT:49436004, ICD10CM:I34.0, "
+        "MESH:D008944, UMLS:..., MONDO:..., DOID:..., LOINC:...), an IRI, an smr CURIE or a label. "
+        "A code that no mapping mentions is reported as not linked (exit 1).",
+    )
+    p.add_argument("term", metavar="TERM", help="a code, IRI or label, e.g. SNOMEDCT:49436004 or \"atrial fibrillation\"")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..lookup import card_json, lookup, render_text
+    from ..pathways import GraphFacts
+    from ..store import open_store
+
+    store = open_store()
+    cards = lookup(store, args.term)
+    facts = GraphFacts.read(store)
+    if args.format == "json":
+        print(json.dumps([card_json(c, facts) for c in cards], indent=2, ensure_ascii=False))
+    else:
+        print(render_text(cards, facts), end="")
+    return 0

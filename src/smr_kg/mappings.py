@@ -1,0 +1,371 @@
+"""The SSSOM mapping set: read it, check it, and turn it into the SKOS triples the build merges.
+
+``ontology/mappings/*.sssom.tsv`` is the source of truth for every link to a clinical vocabulary:
+each row says which code, which SKOS predicate (chosen honestly: exact, close, broad, narrow or
+related), how confident the curators are and, in its comment, which facts.md section and sources
+confirm it. The build reads the TSV with :mod:`csv` (the ``sssom`` package pulls in pandas and
+LinkML and takes 1.6 s to import, so it is only used to *validate* the file, on request).
+
+Rows whose object is ``sssom:NoTermFound`` record a search that found no code, or a candidate
+code that was left out on purpose (disputed, single-sourced, a different concept); they add no
+triple, but ``smr-kg mappings --unmapped`` shows their reasons.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from . import paths, prefixes
+from .errors import InputError
+
+MAPPING_PREDICATES = ("skos:exactMatch", "skos:closeMatch", "skos:broadMatch", "skos:narrowMatch", "skos:relatedMatch")
+"""The SKOS mapping relations a row may use, strongest first."""
+
+EQUIVALENT_PREDICATES = frozenset({"skos:exactMatch", "skos:closeMatch"})
+"""A concept with one of these has a code of its own; broader/narrower/related links do not count."""
+
+NO_TERM_FOUND = "sssom:NoTermFound"
+
+REQUIRED_COLUMNS = (
+    "subject_id", "subject_label", "predicate_id", "object_id", "object_label",
+    "mapping_justification", "confidence", "comment",
+)
+
+CODE_PATTERNS: dict[str, re.Pattern[str]] = {
+    # ICD-10-CM: a category (I34), a code (I34.0, I50.22) or a block (I20-I25); bioregistry's pattern.
+    "ICD10CM": re.compile(
+        r"[A-Z][0-9][0-9AB]((-[A-Z][0-9][0-9AB])|(\.[0-9A-KXZ]([0-9A-EXYZ]([0-9A-HX][0-59A-HJKMNP-S]?)?)?)?)"
+    ),
+    "MESH": re.compile(r"D[0-9]{6}"),
+    "UMLS": re.compile(r"C[0-9]{7}"),
+    "MONDO": re.compile(r"[0-9]{7}"),
+    "DOID": re.compile(r"[0-9]{1,7}"),
+    "LOINC": re.compile(r"[1-9][0-9]{0,5}-[0-9]"),
+}
+"""Syntax of each vocabulary's codes (SNOMED CT is checked by :mod:`smr_kg.sctid`)."""
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """One row of the mapping set."""
+
+    subject_id: str
+    subject_label: str
+    predicate_id: str
+    object_id: str
+    object_label: str
+    mapping_justification: str
+    confidence: float
+    comment: str
+    author_label: str = ""
+    line: int = 0
+
+    @property
+    def no_term_found(self) -> bool:
+        return self.object_id == NO_TERM_FOUND
+
+    @property
+    def vocabulary(self) -> str:
+        return self.object_id.partition(":")[0]
+
+    @property
+    def subject_iri(self) -> URIRef:
+        return prefixes.expand(self.subject_id)
+
+    @property
+    def predicate_iri(self) -> URIRef:
+        return prefixes.expand(self.predicate_id)
+
+    @property
+    def object_iri(self) -> URIRef:
+        return prefixes.expand(self.object_id)
+
+    def as_dict(self) -> dict:
+        row = asdict(self)
+        row.pop("line")
+        return row
+
+
+def mapping_files(ontology_dir: Path | None = None) -> list[Path]:
+    """The SSSOM files of an ontology directory (``<dir>/mappings/*.sssom.tsv``), sorted."""
+    directory = Path(ontology_dir) if ontology_dir else paths.ontology_dir()
+    return sorted((directory / "mappings").glob("*.sssom.tsv"))
+
+
+def default_mapping_file() -> Path:
+    return paths.ontology_dir() / "mappings" / "smr.sssom.tsv"
+
+
+def split_sssom(path: Path) -> tuple[list[str], list[str]]:
+    """The metadata lines (``#`` stripped) and the table lines of an SSSOM/TSV file."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    lines = text.splitlines()
+    header = [line[2:] if line.startswith("# ") else line[1:] for line in lines if line.startswith("#")]
+    table = [line for line in lines if not line.startswith("#")]
+    return header, table
+
+
+def curie_map(path: Path) -> dict[str, str]:
+    """The ``curie_map`` of an SSSOM file's metadata block (read without a YAML library)."""
+    header, _ = split_sssom(path)
+    found: dict[str, str] = {}
+    inside = False
+    for line in header:
+        if not line.strip():
+            continue
+        if not line.startswith(" "):
+            inside = line.strip() == "curie_map:"
+            continue
+        if inside:
+            prefix, sep, iri = line.strip().partition(":")
+            if not sep:
+                raise InputError(f"{path}: malformed curie_map entry {line.strip()!r}")
+            found[prefix.strip()] = iri.strip().strip("'\"")
+    return found
+
+
+def metadata(path: Path | None = None) -> dict:
+    """The whole metadata block as a dict (PyYAML, which the sssom dependency brings)."""
+    import yaml
+
+    path = Path(path) if path else default_mapping_file()
+    header, _ = split_sssom(path)
+    try:
+        data = yaml.safe_load("\n".join(header)) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: metadata block is not YAML: {str(exc).splitlines()[0]}") from None
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items()}
+
+
+def read_mappings(path: Path | None = None) -> list[Mapping]:
+    """Every row of an SSSOM/TSV file, checked (see :func:`check_mapping`); bad rows are errors."""
+    path = Path(path) if path else default_mapping_file()
+    _check_curie_map(path)
+    header, table = split_sssom(path)
+    if not table or not table[0].strip():
+        raise InputError(f"{path}: no table header row after the metadata block")
+    reader = csv.DictReader(table, delimiter="\t", quoting=csv.QUOTE_NONE)
+    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InputError(f"{path}: missing column(s): {', '.join(missing)}")
+    rows: list[Mapping] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for offset, record in enumerate(reader, start=2):
+        line = len(header) + offset
+        if None in record or any(v is None for v in record.values()):
+            raise InputError(f"{path}:{line}: wrong number of tab-separated fields")
+        mapping = _row(record, path, line)
+        problem = check_mapping(mapping)
+        if problem:
+            raise InputError(f"{path}:{line}: {problem}")
+        key = (mapping.subject_id, mapping.predicate_id, mapping.object_id)
+        if key in seen and not mapping.no_term_found:
+            raise InputError(f"{path}:{line}: duplicate of the mapping on line {seen[key]}")
+        seen[key] = line
+        rows.append(mapping)
+    return rows
+
+
+def check_mapping(mapping: Mapping) -> str | None:
+    """Why a row is not acceptable, or None: predicates, prefixes, code syntax, confidence."""
+    if mapping.predicate_id not in MAPPING_PREDICATES:
+        return f"predicate {mapping.predicate_id!r} is not a SKOS mapping relation ({', '.join(MAPPING_PREDICATES)})"
+    if not mapping.subject_id.startswith("smr:") or len(mapping.subject_id) <= 4:
+        return f"subject {mapping.subject_id!r} is not an smr-kg concept (smr:...)"
+    if not mapping.mapping_justification.startswith("semapv:"):
+        return f"mapping_justification {mapping.mapping_justification!r} is not a semapv term"
+    if not 0.0 <= mapping.confidence <= 1.0:
+        return f"confidence {mapping.confidence} is not between 0 and 1"
+    if not mapping.comment.strip():
+        return "every mapping needs a comment naming its source (facts.md section and sources)"
+    if mapping.no_term_found:
+        return None
+    return code_problem(mapping.object_id)
+
+
+def code_problem(curie: str) -> str | None:
+    """Why ``curie`` is not a syntactically valid code of a linked vocabulary, or None."""
+    from .sctid import check_sctid
+
+    prefix, _, local = curie.partition(":")
+    if prefix not in prefixes.VOCABULARIES:
+        return f"{curie!r}: prefix {prefix!r} is not a linked vocabulary ({', '.join(prefixes.VOCABULARIES)})"
+    if prefix == "SNOMEDCT":
+        problem = check_sctid(local)
+        return f"{curie}: {problem}" if problem else None
+    if not CODE_PATTERNS[prefix].fullmatch(local):
+        return f"{curie}: not a valid {prefixes.VOCABULARIES[prefix]} code (expected {CODE_PATTERNS[prefix].pattern})"
+    return None
+
+
+def mapping_graph(ontology_dir: Path | None = None) -> Graph:
+    """The SKOS triples of every mapping file of ``ontology_dir`` (none if it has no mappings/)."""
+    graph = Graph()
+    for path in mapping_files(ontology_dir):
+        for m in read_mappings(path):
+            if not m.no_term_found:
+                graph.add((m.subject_iri, m.predicate_iri, m.object_iri))
+    return graph
+
+
+def validate_with_sssom(path: Path | None = None) -> list[str]:
+    """Problems the ``sssom`` package finds (JSON schema, prefix map, CURIE format); [] when valid."""
+    import logging
+    import warnings
+
+    path = Path(path) if path else default_mapping_file()
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.CRITICAL)  # sssom logs every finding; they are returned instead
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pandas deprecation noise from inside sssom
+            from sssom.parsers import parse_sssom_table
+            from sssom.validators import validate
+
+            try:
+                msdf = parse_sssom_table(str(path))
+            except Exception as exc:  # sssom raises pandas/yaml/linkml errors for unreadable files
+                return [f"sssom cannot parse {path}: {str(exc).splitlines()[0][:300]}"]
+            reports = validate(msdf, fail_on_error=False)
+    finally:
+        root.setLevel(level)
+    return [f"{kind.value}: {result.message}" for kind, report in reports.items() for result in report.results]
+
+
+@dataclass(frozen=True)
+class Unmapped:
+    """A concept without a code of its own, its nearest links and the curators' notes."""
+
+    iri: URIRef
+    label: str
+    kind: str
+    partial: tuple[tuple[str, str], ...]
+    """(predicate CURIE, object CURIE) of its broader / narrower / related links."""
+    notes: tuple[str, ...]
+
+    def as_dict(self) -> dict:
+        return {
+            "iri": str(self.iri),
+            "curie": prefixes.compress(self.iri),
+            "label": self.label,
+            "kind": self.kind,
+            "partial_links": [{"predicate": p, "object": o} for p, o in self.partial],
+            "notes": list(self.notes),
+        }
+
+
+CONCEPT_KINDS: tuple[tuple[str, str], ...] = (
+    ("condition", "Condition"),
+    ("mechanism", "PathophysiologicalMechanism"),
+    ("anatomy", "AnatomicalStructure"),
+    ("therapy", "Therapy"),
+    ("diagnostic procedure", "DiagnosticProcedure"),
+    ("observable", "Observable"),
+    ("outcome", "Outcome"),
+)
+"""The upper classes whose subclasses are clinical concepts that may carry a vocabulary code."""
+
+_CONCEPTS_QUERY = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+# Named classes below the upper class ?root (asserted or inferred by the build), with their label.
+SELECT DISTINCT ?c ?label ?root WHERE {
+  ?c rdfs:subClassOf+ ?root .
+  FILTER(isIRI(?c) && ?c != ?root)
+  OPTIONAL { ?c rdfs:label ?label FILTER(lang(?label) = "" || langMatches(lang(?label), "en")) }
+}
+"""
+
+_LINKS_QUERY = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?c ?p ?o WHERE {
+  VALUES ?p { skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch skos:relatedMatch }
+  ?c ?p ?o .
+  FILTER(isIRI(?c) && isIRI(?o))
+}
+"""
+
+
+def unmapped(store, vocabulary: str | None = None, mappings: Iterable[Mapping] | None = None) -> list[Unmapped]:
+    """Clinical concepts of the built graph with no exact or close match (in ``vocabulary``, or any).
+
+    Grouping classes (e.g. "surgical intervention") are listed too: the list reports what has no
+    code; it does not decide which classes deserve one.
+    """
+    from .namespaces import SMR
+
+    if vocabulary is not None and vocabulary not in prefixes.VOCABULARIES:
+        raise InputError(f"unknown vocabulary {vocabulary!r} (choose from {', '.join(prefixes.VOCABULARIES)})")
+    notes: dict[str, list[str]] = {}
+    for m in mappings if mappings is not None else read_mappings():
+        if m.no_term_found:
+            notes.setdefault(m.subject_id, []).append(m.comment)
+    links: dict[URIRef, list[tuple[str, str]]] = {}
+    for row in store.select(_LINKS_QUERY).rows:
+        links.setdefault(row[0], []).append((prefixes.compress(row[1]), prefixes.compress(row[2])))
+    found: list[Unmapped] = []
+    seen: set[URIRef] = set()
+    for kind, root in CONCEPT_KINDS:
+        result = store.select(_CONCEPTS_QUERY, {"root": SMR[root]})
+        for iri, label, _ in sorted(result.rows, key=lambda r: str(r[0])):
+            if iri in seen or any(iri == SMR[r] for _, r in CONCEPT_KINDS):
+                continue
+            seen.add(iri)
+            own = links.get(iri, [])
+            equivalent = [
+                o for p, o in own
+                if p in EQUIVALENT_PREDICATES and (vocabulary is None or o.startswith(vocabulary + ":"))
+            ]
+            if equivalent:
+                continue
+            partial = tuple(sorted((p, o) for p, o in own if p not in EQUIVALENT_PREDICATES))
+            curie = prefixes.compress(iri)
+            found.append(Unmapped(iri, str(label) if label else curie, kind, partial, tuple(notes.get(curie, ()))))
+    return found
+
+
+def _row(record: dict[str, str], path: Path, line: int) -> Mapping:
+    try:
+        confidence = float(record["confidence"])
+    except ValueError:
+        raise InputError(f"{path}:{line}: confidence {record['confidence']!r} is not a number") from None
+    return Mapping(
+        subject_id=record["subject_id"].strip(),
+        subject_label=record["subject_label"].strip(),
+        predicate_id=record["predicate_id"].strip(),
+        object_id=record["object_id"].strip(),
+        object_label=record["object_label"].strip(),
+        mapping_justification=record["mapping_justification"].strip(),
+        confidence=confidence,
+        comment=record["comment"].strip(),
+        author_label=(record.get("author_label") or "").strip(),
+        line=line,
+    )
+
+
+def _check_curie_map(path: Path) -> None:
+    """A mapping file may only declare the pinned prefixes, with the pinned IRIs."""
+    for prefix, iri in curie_map(path).items():
+        pinned = prefixes.PREFIX_MAP.get(prefix)
+        if pinned is None:
+            raise InputError(f"{path}: curie_map prefix {prefix!r} is not in smr-kg's pinned prefix map")
+        if pinned != iri:
+            raise InputError(f"{path}: curie_map maps {prefix!r} to {iri}, but the pinned IRI is {pinned}")
+
+
+__all__ = [
+    "Mapping", "Unmapped", "check_mapping", "code_problem", "curie_map", "mapping_files",
+    "mapping_graph", "metadata", "read_mappings", "unmapped", "validate_with_sssom",
+]

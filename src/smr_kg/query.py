@@ -1,0 +1,243 @@
+"""Run a query with parameters and write its result in a standard format.
+
+Parameters become RDF terms (resolved by :mod:`smr_kg.resolve`) bound through the store's
+bindings, never text pasted into the query, so a value like ``x" } ; DROP ALL ; #`` is only ever
+a label that does not exist. Formats:
+
+* ``table`` -- for reading in a terminal: IRIs as CURIEs with their labels, long cells shortened;
+* ``csv`` / ``tsv`` -- the W3C SPARQL 1.1 Query Results CSV and TSV formats;
+* ``json`` -- the W3C SPARQL 1.1 Query Results JSON format.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from .errors import SmrKgError
+from .queries import NamedQuery, Parameter
+from .store import QueryResult, SelectResult, Store
+
+if TYPE_CHECKING:  # the CLI imports this module on start; rdflib loads only when a query runs
+    from rdflib import URIRef
+    from rdflib.term import Node
+
+FORMATS = ("table", "csv", "tsv", "json")
+DEFAULT_TIMEOUT = 10.0
+"""Seconds; the slowest named query takes well under a second on either engine."""
+MAX_CELL = 72
+"""Table cells (label and CURIE) longer than this are shortened (csv, tsv and json never are)."""
+MAX_TEXT = 200
+"""Literal table cells (chains, statements) may be longer before they are shortened."""
+
+
+class ParameterError(SmrKgError):
+    """A ``--param`` that the query does not take, or a required one missing (exit code 1)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, exit_code=1)
+
+
+def parse_params(pairs: list[str] | None) -> dict[str, str]:
+    """``["name=value", ...]`` as a dict; malformed or repeated names are errors."""
+    params: dict[str, str] = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        name = name.strip().lstrip("?$")
+        if not sep or not re.fullmatch(r"[A-Za-z_]\w*", name):
+            raise ParameterError(f"bad --param {pair!r}: expected NAME=VALUE, e.g. mechanism=\"left ventricular dilation\"")
+        if name in params:
+            raise ParameterError(f"--param {name} is given twice")
+        params[name] = value
+    return params
+
+
+def bind(store: Store, query: NamedQuery, given: Mapping[str, str]) -> dict[str, Node]:
+    """The RDF term of every parameter: given values resolved, defaults filled in."""
+    declared = {p.name: p for p in query.parameters or ()}
+    if query.parameters is not None:
+        unknown = sorted(set(given) - set(declared))
+        if unknown:
+            takes = ", ".join(declared) or "no parameters"
+            raise ParameterError(f"{query.name} has no parameter {unknown[0]!r} (it takes: {takes})")
+    bindings: dict[str, Node] = {}
+    for name, value in given.items():
+        parameter = declared.get(name) or Parameter(name, "term", "a term", required=False)
+        if query.parameters is None and not re.search(rf"[?$]{name}\b", query.text):
+            raise ParameterError(f"the query has no variable ?{name} to bind")
+        bindings[name] = _term(store, parameter, value)
+    for parameter in query.parameters or ():
+        if parameter.name in bindings:
+            continue
+        if parameter.required:
+            raise ParameterError(
+                f"{query.name} needs --param {parameter.name}=VALUE ({parameter.accepts})"
+            )
+        if parameter.default is not None:
+            bindings[parameter.name] = _term(store, parameter, parameter.default)
+    return bindings
+
+
+def run(store: Store, query: NamedQuery, given: Mapping[str, str] | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult:
+    """Bind the parameters and evaluate ``query`` (SELECT rows or an ASK boolean)."""
+    return store.query(query.text, bind(store, query, given or {}), timeout)
+
+
+def render(result: QueryResult, fmt: str, store: Store | None = None,
+           bindings: Mapping[str, Node] | None = None) -> str:
+    """``result`` in ``fmt``; ``table`` looks labels up in ``store`` and shows the ``bindings``
+    (the parameters) once above the rows instead of as constant columns."""
+    if fmt not in FORMATS:
+        raise SmrKgError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})", exit_code=2)
+    if fmt == "json":
+        return to_json(result)
+    if isinstance(result, bool):
+        return "true\n" if result else "false\n"
+    if fmt == "csv":
+        return to_csv(result)
+    if fmt == "tsv":
+        return to_tsv(result)
+    from .resolve import labels
+
+    return to_table(result, labels(store) if store is not None else {}, bindings)
+
+
+def to_json(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results JSON (https://www.w3.org/TR/sparql11-results-json/)."""
+    if isinstance(result, bool):
+        return json.dumps({"head": {}, "boolean": result}, indent=2) + "\n"
+    bindings = [
+        {var: _json_term(term) for var, term in zip(result.variables, row) if term is not None}
+        for row in result.rows
+    ]
+    document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_csv(result: SelectResult) -> str:
+    """SPARQL 1.1 Query Results CSV: bare values, CRLF line ends (https://www.w3.org/TR/sparql11-results-csv-tsv/)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow(["" if t is None else (f"_:{t}" if _kind(t) == "bnode" else str(t)) for t in row])
+    return out.getvalue()
+
+
+def to_tsv(result: SelectResult) -> str:
+    """SPARQL 1.1 Query Results TSV: ?-prefixed header, terms in N-Triples syntax."""
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    lines += ["\t".join("" if t is None else _nt(t) for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def to_table(result: SelectResult, names: Mapping[URIRef, str],
+             bindings: Mapping[str, Node] | None = None) -> str:
+    """An aligned plain-text table: IRIs as ``label (CURIE)``, literals as their text.
+
+    Long labels and texts are shortened with an ellipsis; a CURIE never is (it is the identifier).
+    A column that only repeats a bound parameter is printed once, above the table.
+    """
+    constant = [
+        i for i, var in enumerate(result.variables)
+        if bindings and var in bindings and all(row[i] == bindings[var] for row in result.rows)
+    ]
+    caption = [f"{result.variables[i]} = {_cell(bindings[result.variables[i]], names)[0]}" for i in constant]
+    keep = [i for i in range(len(result.variables)) if i not in constant]
+    result = SelectResult([result.variables[i] for i in keep], [tuple(row[i] for i in keep) for row in result.rows])
+    cells = [[_cell(t, names) for t in row] for row in result.rows]
+    shortened = sum(c[1] for row in cells for c in row)
+    texts = [[c[0] for c in row] for row in cells]
+    header = list(result.variables)
+    widths = [max([len(h)] + [len(row[i]) for row in texts]) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in texts]
+    count = len(result.rows)
+    note = f"{count} row{'s' if count != 1 else ''}"
+    if shortened:
+        note += f"; {shortened} long value{'s' if shortened != 1 else ''} shortened (…): use --format csv or json for full values"
+    head = "".join(f"{line}\n" for line in caption) + ("\n" if caption else "")
+    return head + "\n".join(lines) + f"\n({note})\n"
+
+
+def _term(store: Store, parameter: Parameter, value: str) -> Node:
+    from .resolve import resolve_term, to_iri
+
+    if parameter.kind == "iri":
+        return to_iri(value)
+    return resolve_term(store, value)
+
+
+def _kind(term: Node) -> str:
+    """'uri', 'bnode' or 'literal' (the SPARQL results vocabulary)."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return "uri"
+    if isinstance(term, BNode):
+        return "bnode"
+    if isinstance(term, Literal):
+        return "literal"
+    raise SmrKgError(f"cannot write {term!r} as a SPARQL result term")
+
+
+def _json_term(term: Node) -> dict[str, str]:
+    kind = _kind(term)
+    out = {"type": kind, "value": str(term)}
+    if kind == "literal":
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype is not None:
+            out["datatype"] = str(term.datatype)
+    return out
+
+
+def _nt(term: Node) -> str:
+    """N-Triples form of a term, with tabs and newlines escaped as TSV requires."""
+    kind = _kind(term)
+    if kind == "uri":
+        return f"<{term}>"
+    if kind == "bnode":
+        return f"_:{term}"
+    text = (
+        str(term).replace("\\", "\\\\").replace('"', '\\"')
+        .replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    )
+    if term.language:
+        return f'"{text}"@{term.language}'
+    if term.datatype is not None:
+        return f'"{text}"^^<{term.datatype}>'
+    return f'"{text}"'
+
+
+def _cell(term: Node | None, names: Mapping[URIRef, str]) -> tuple[str, bool]:
+    """The table text of ``term`` and whether it was shortened."""
+    if term is None:
+        return "", False
+    kind = _kind(term)
+    if kind == "bnode":
+        return f"_:{term}", False
+    if kind == "literal":
+        return _shorten(" ".join(str(term).split()), MAX_TEXT)
+    curie = _compress(term)
+    name = names.get(term)
+    if not name:
+        return curie, False
+    label, cut = _shorten(" ".join(name.split()), max(MAX_CELL - len(curie) - 3, 16))
+    return f"{label} ({curie})", cut
+
+
+def _shorten(text: str, width: int) -> tuple[str, bool]:
+    return (text, False) if len(text) <= width else (text[: width - 1] + "…", True)
+
+
+def _compress(iri: URIRef) -> str:
+    from .prefixes import converter
+
+    return converter().compress(str(iri)) or str(iri)

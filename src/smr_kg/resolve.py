@@ -1,0 +1,287 @@
+"""Turn what a user types (a CURIE, an IRI, a label or a synonym) into one IRI of the graph.
+
+Every command that takes a term (query parameters, lookup, path, diagram) resolves it here, so
+"left ventricular dilation", ``smr:LeftVentricularDilation``, its full IRI and, for a coded
+concept, ``SNOMEDCT:49436004`` all mean the same thing everywhere. A value that matches nothing,
+or several terms equally well, is an error that names the closest candidates: a wrong term must
+never be guessed silently.
+
+API:
+  resolve_term(store, text) -> URIRef   the term ``text`` denotes (raises TermNotFound / AmbiguousTerm)
+  to_iri(text) -> URIRef                a CURIE or IRI expanded, without looking at the graph
+  candidates(store, text) -> [Candidate] the closest labels, best first (difflib)
+  labels(store) -> {IRI: label}         the display label of every labelled IRI
+
+Matching rules: labels (rdfs:label, skos:prefLabel) win over synonyms (oboInOwl:hasExactSynonym,
+skos:altLabel); case, hyphens and repeated spaces are ignored. A CURIE or IRI that is not a
+subject in the graph resolves through ``skos:exactMatch``, or a ``skos:closeMatch`` when that
+is its only concept (the mapping set counts exact and close matches as a concept's own codes);
+a code that is merely a broader, narrower or related match denotes nothing. Lookups are SPARQL
+over the
+:class:`~smr_kg.store.Store`, so they work on any engine, a remote endpoint included; the
+names are read once per store.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+import weakref
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rdflib import URIRef
+from rdflib.namespace import RDFS, SKOS
+
+from .errors import SmrKgError
+from .namespaces import EXACT_SYNONYM
+from .store import Store
+
+LABELS = (RDFS.label, SKOS.prefLabel)
+"""Properties whose values name a term (first tier)."""
+SYNONYMS = (EXACT_SYNONYM, SKOS.altLabel)
+"""Properties whose values are other names of the same term (second tier)."""
+MAPPINGS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
+
+_NAMES_QUERY = """
+SELECT ?term ?property ?text WHERE {
+  VALUES ?property { %s }
+  ?term ?property ?text .
+  FILTER(isIRI(?term) && isLiteral(?text))
+}
+""" % " ".join(f"<{p}>" for p in LABELS + SYNONYMS)
+
+_SUBJECT_QUERY = "ASK { ?iri ?property ?value }"
+
+_MAPPED_QUERY = """
+SELECT ?iri ?concept ?relation WHERE {
+  VALUES ?relation { %s }
+  ?concept ?relation ?iri .
+  FILTER(isIRI(?concept))
+}
+""" % " ".join(f"<{p}>" for p in MAPPINGS)
+
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(//|[^\s]*$)")
+_CURIE = re.compile(r"^([A-Za-z_][\w.-]*):(\S*)$")
+_ILLEGAL_IN_IRI = re.compile(r'[\s<>"{}|^`\\]')
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A term that a value might have meant: its IRI and the label or synonym that matched."""
+
+    iri: URIRef
+    label: str
+
+
+class TermNotFound(SmrKgError):
+    """No term of the graph matches the value (exit code 1); the message lists candidates."""
+
+    def __init__(self, text: str, message: str) -> None:
+        super().__init__(message, exit_code=1)
+        self.text = text
+
+
+class AmbiguousTerm(SmrKgError):
+    """The value matches several terms equally well (exit code 1); the message lists them."""
+
+    def __init__(self, text: str, matches: list[Candidate]) -> None:
+        super().__init__(
+            f"{_quote(text)} is ambiguous: it names {_listing(matches)}; give a CURIE or IRI instead",
+            exit_code=1,
+        )
+        self.text = text
+        self.matches = matches
+
+
+def resolve_term(store: Store, text: str) -> URIRef:
+    """The IRI of the graph that ``text`` denotes.
+
+    ``text`` is a full IRI (optionally in <>), a CURIE of the project's prefix map, or a label
+    or exact synonym (case-insensitive). Raises :class:`TermNotFound` or :class:`AmbiguousTerm`.
+    """
+    text = text.strip()
+    iri = _as_iri(text)
+    if iri is not None:
+        return _resolve_iri(store, text, iri)
+    index = _NameIndex.read(store)
+    key = _normalize(text)
+    for tier in (index.by_label, index.by_synonym):
+        matches = tier.get(key, {})
+        if len(matches) == 1:
+            return next(iter(matches))
+        if len(matches) > 1:
+            raise AmbiguousTerm(text, sorted((Candidate(i, n) for i, n in matches.items()), key=lambda c: c.iri))
+    curie = _CURIE.match(text)
+    hint = f" ({curie.group(1)}: is not a known prefix; known: {_known_prefixes()})" if curie else ""
+    raise TermNotFound(text, f"no term is named {_quote(text)}{hint}{_suggestions(index.closest(key))}")
+
+
+def to_iri(text: str) -> URIRef:
+    """``text`` as an IRI: a full IRI (optionally in <>) or a CURIE with a known prefix.
+
+    For values that name codes or documents rather than terms of the graph; raises
+    :class:`TermNotFound` (exit code 1) for anything else.
+    """
+    text = text.strip()
+    iri = _as_iri(text)
+    if iri is None:
+        raise TermNotFound(
+            text,
+            f"{_quote(text)} is not an IRI or a CURIE with a known prefix "
+            f"(e.g. SNOMEDCT:49436004 or http://snomed.info/id/49436004; prefixes: {_known_prefixes()})",
+        )
+    return iri
+
+
+def candidates(store: Store, text: str, limit: int = 5) -> list[Candidate]:
+    """The terms whose label, synonym or local name is closest to ``text``, best first."""
+    return _NameIndex.read(store).closest(_normalize(text), limit)
+
+
+def labels(store: Store) -> dict[URIRef, str]:
+    """The display label of every labelled IRI: its rdfs:label (English or untagged first)."""
+    return _NameIndex.read(store).display
+
+
+@dataclass
+class _NameIndex:
+    by_label: dict[str, dict[URIRef, str]]
+    by_synonym: dict[str, dict[URIRef, str]]
+    display: dict[URIRef, str]
+
+    @classmethod
+    def read(cls, store: Store) -> "_NameIndex":
+        """The index of ``store``, read once per store (stores are read-only snapshots)."""
+        try:
+            return _INDEXES[store]
+        except (KeyError, TypeError):
+            pass
+        index = cls._read(store)
+        try:
+            _INDEXES[store] = index
+        except TypeError:  # a store that cannot be weakly referenced is simply not cached
+            pass
+        return index
+
+    @classmethod
+    def _read(cls, store: Store) -> "_NameIndex":
+        by_label: dict[str, dict[URIRef, str]] = defaultdict(dict)
+        by_synonym: dict[str, dict[URIRef, str]] = defaultdict(dict)
+        preferred: dict[URIRef, tuple[int, str]] = {}
+        for term, prop, literal in store.select(_NAMES_QUERY).rows:
+            name = str(literal)
+            tier = by_label if prop in LABELS else by_synonym
+            tier[_normalize(name)].setdefault(term, name)
+            if prop == RDFS.label:
+                rank = (0 if getattr(literal, "language", None) in (None, "en") else 1, name)
+                if term not in preferred or rank < preferred[term]:
+                    preferred[term] = rank
+        return cls(by_label, by_synonym, {term: rank[1] for term, rank in preferred.items()})
+
+    def closest(self, key: str, limit: int = 5) -> list[Candidate]:
+        """Best-scoring names by difflib ratio; a name containing ``key`` scores at least 0.75."""
+        best: dict[URIRef, tuple[float, str]] = {}
+        for tier in (self.by_label, self.by_synonym):
+            for name_key, terms in tier.items():
+                score = difflib.SequenceMatcher(None, key, name_key).ratio()
+                if key and len(key) >= 3 and key in name_key:
+                    score = max(score, 0.75)
+                if score < 0.6:
+                    continue
+                for term, name in terms.items():
+                    if term not in best or score > best[term][0]:
+                        best[term] = (score, name)
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[1][1], item[0]))
+        return [Candidate(term, name) for term, (_, name) in ranked[:limit]]
+
+
+_INDEXES: "weakref.WeakKeyDictionary[Store, _NameIndex]" = weakref.WeakKeyDictionary()
+
+
+def _resolve_iri(store: Store, text: str, iri: URIRef) -> URIRef:
+    if store.ask(_SUBJECT_QUERY, {"iri": iri}):
+        return iri
+    mapped: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for _, concept, relation in store.select(_MAPPED_QUERY, {"iri": iri}).rows:
+        mapped[relation].add(concept)
+    names = labels(store)
+    for relation in (SKOS.exactMatch, SKOS.closeMatch):
+        concepts = sorted(mapped.get(relation, ()))
+        if len(concepts) == 1:
+            return concepts[0]
+        if concepts:
+            raise AmbiguousTerm(text, [Candidate(c, names.get(c, "")) for c in concepts])
+    if mapped:
+        others = sorted({c for concepts in mapped.values() for c in concepts})
+        raise TermNotFound(
+            text,
+            f"{_quote(text)} is not a code of any term of the graph; it is only a broader, narrower "
+            f"or related match of {_listing([Candidate(c, names.get(c, '')) for c in others])}",
+        )
+    local = re.split(r"[/#_]", str(iri).rstrip("/#"))[-1]
+    hint = _NameIndex.read(store).closest(_normalize(_split_camel(local)))
+    raise TermNotFound(text, f"{_quote(text)} is not a term of the graph and no term maps to it{_suggestions(hint)}")
+
+
+def _as_iri(text: str) -> URIRef | None:
+    """A full IRI or an expanded CURIE, or None if ``text`` is neither (then it is a name)."""
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+        if not _IRI.match(text) or _ILLEGAL_IN_IRI.search(text):
+            raise TermNotFound(text, f"{_quote(text)} is not a valid IRI")
+        return URIRef(text)
+    curie = _CURIE.match(text)
+    if curie and not text.startswith(("http://", "https://", "urn:", "file:")):
+        from .prefixes import PREFIX_MAP
+
+        prefix = next((p for p in PREFIX_MAP if p.lower() == curie.group(1).lower()), None)
+        if prefix is not None:
+            from .prefixes import converter
+
+            expanded = converter().expand(f"{prefix}:{curie.group(2)}")
+            if expanded and not _ILLEGAL_IN_IRI.search(expanded):
+                return URIRef(expanded)
+    if _IRI.match(text) and "://" in text or text.startswith("urn:"):
+        if _ILLEGAL_IN_IRI.search(text):
+            raise TermNotFound(text, f"{_quote(text)} is not a valid IRI")
+        return URIRef(text)
+    return None
+
+
+def _normalize(text: str) -> str:
+    """Case-, dash- and space-insensitive matching key."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"[\u2010-\u2015_-]", " ", text)
+    return " ".join(text.split())
+
+
+def _split_camel(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
+
+
+def _suggestions(found: list[Candidate]) -> str:
+    if not found:
+        return " (nothing similar; give a CURIE, an IRI or a label, e.g. \"left ventricular dilation\")"
+    return f"; closest: {_listing(found)}"
+
+
+def _listing(found: list[Candidate]) -> str:
+    return ", ".join(f"{_quote(c.label)} ({_curie(c.iri)})" if c.label else _curie(c.iri) for c in found)
+
+
+def _curie(iri: URIRef) -> str:
+    from .prefixes import converter
+
+    return converter().compress(str(iri)) or f"<{iri}>"
+
+
+def _known_prefixes() -> str:
+    from .prefixes import PREFIX_MAP
+
+    return ", ".join(PREFIX_MAP)
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

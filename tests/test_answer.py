@@ -1,0 +1,224 @@
+"""Generated answers: every claim of the seed is covered, cited and traceable, and comes from the graph."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
+
+from smr_kg import answer as answer_module
+from smr_kg.answer import TOPICS, answer, render_answer
+from smr_kg.build import build_graph
+from smr_kg.commands.answer import TOPIC_NAMES
+from smr_kg.errors import InputError
+from smr_kg.namespaces import SMR
+from smr_kg.pathways import curie
+from smr_kg.paths import ontology_dir
+from smr_kg.store import open_store, store_for_graph
+
+FIXTURE = Path(__file__).parent / "fixtures" / "answer" / "new-cause.ttl"
+GUIDELINE_DOI = "10.1161/CIR.0000000000000923"
+
+# What the seed page names as causes of SMR, and the mechanisms it names (read from the seed text
+# and listed here by hand, independently of the graph, so a dropped axiom fails the test).
+SEED_CAUSES = [
+    SMR.IschemicHeartDisease, SMR.MyocardialInfarction, SMR.DilatedCardiomyopathy,
+    SMR.HypertensiveHeartDisease, SMR.AtrialFibrillation, SMR.HypertrophicCardiomyopathy,
+    SMR.RightVentricularDysfunctionWithTricuspidRegurgitation,
+    SMR.MedicationOrConditionDepressingLeftVentricularFunction,
+    SMR.IschemicCardiomyopathy, SMR.CoronaryArteryDisease,
+]
+SEED_MECHANISMS = [
+    SMR.LeftVentricularSystolicDysfunction, SMR.LeftVentricularDilation, SMR.PapillaryMuscleDisplacement,
+    SMR.MitralAnnularDilation, SMR.FailureOfLeafletCoaptation, SMR.LeftAtrialDilation,
+    SMR.SystolicAnteriorMotion, SMR.SeptalDisplacement, SMR.AdverseLeftAtrioventricularRemodeling,
+]
+
+
+@pytest.fixture(scope="module")
+def store(dist_env):
+    return open_store(dist=dist_env)
+
+
+@pytest.fixture(scope="module")
+def causes_md(store) -> str:
+    return render_answer(store, "causes", "md")
+
+
+@pytest.fixture(scope="module")
+def causes_json(store) -> dict:
+    return json.loads(render_answer(store, "causes", "json"))
+
+
+def _claims(data: dict, section: str | None = None) -> list[dict]:
+    return [
+        c for s in data["sections"] if section is None or s["title"].startswith(section)
+        for g in s["groups"] for c in g["claims"]
+    ]
+
+
+def _label(graph: Graph, iri: URIRef) -> str:
+    return str(graph.value(iri, RDFS.label))
+
+
+def _bullets(md: str) -> list[str]:
+    return [line for line in md.splitlines() if line.startswith("- ")]
+
+
+def test_every_seed_cause_is_a_cited_bullet_of_the_causes_section(causes_json: dict, causes_md: str, built_graph: Graph) -> None:
+    causes = _claims(causes_json, "Causes")
+    subjects = {c["subject"]["id"] for c in causes}
+    for cause in SEED_CAUSES:
+        assert curie(cause) in subjects, cause
+        assert _label(built_graph, cause).lower() in causes_md.lower()
+
+
+def test_every_seed_mechanism_appears_in_a_claim(causes_json: dict, causes_md: str, built_graph: Graph) -> None:
+    named = {c[k]["id"] for c in _claims(causes_json) for k in ("subject", "object") if c[k] and "id" in c[k]}
+    for mechanism in SEED_MECHANISMS:
+        assert curie(mechanism) in named, mechanism
+        assert _label(built_graph, mechanism).lower() in causes_md.lower()
+
+
+def test_every_bullet_cites_at_least_one_numbered_reference(causes_json: dict, causes_md: str) -> None:
+    bullets = _bullets(causes_md)
+    assert len(bullets) == len(_claims(causes_json)) > 20
+    references = {r["number"] for r in causes_json["references"]}
+    for bullet in bullets:
+        assert re.search(r"\[\d+(, \d+)*\]", bullet), bullet
+    for claim in _claims(causes_json):
+        assert claim["sources"] and {s["number"] for s in claim["sources"]} <= references, claim
+
+
+def test_reference_list_holds_the_guideline_with_its_doi(causes_json: dict, causes_md: str) -> None:
+    guideline = next(r for r in causes_json["references"] if r["doi"] == GUIDELINE_DOI)
+    assert guideline["id"] == "smr:ACCAHA2020VHDGuideline"
+    assert f"https://doi.org/{GUIDELINE_DOI}" in guideline["links"]
+    line = next(l for l in causes_md.splitlines() if GUIDELINE_DOI in l)
+    assert re.match(rf"{guideline['number']}\. ", line) and f"(https://doi.org/{GUIDELINE_DOI})" in line
+    assert any("https://pubmed.ncbi.nlm.nih.gov/" in r for ref in causes_json["references"] for r in ref["links"])
+
+
+def test_claims_without_traceable_support_are_flagged(causes_json: dict, causes_md: str) -> None:
+    untraceable = [c for c in _claims(causes_json) if any(e["id"] == "ECO:0000303" for e in c["evidence_type"])]
+    assert untraceable  # the seed's unreferenced bullets (HCM/SAM, RV dysfunction, medications)
+    for claim in untraceable:
+        assert "no traceable reference" in claim["marks"]
+        line = next(b for b in _bullets(causes_md) if b.startswith(f"- {claim['statement']}"))
+        assert "*[no traceable reference]*" in line
+    hcm = next(c for c in untraceable if c["subject"]["id"] == "smr:HypertrophicCardiomyopathy")
+    assert hcm["object"]["id"] == "smr:SystolicAnteriorMotion"
+
+
+def test_no_seed_wording_is_printed_as_prose(store, built_graph: Graph) -> None:
+    excerpts = [str(o) for o in built_graph.objects(None, SMR.seedExcerpt)]
+    statements = [str(o) for o in built_graph.objects(None, SMR.statementText)]
+    assert excerpts and statements
+    for topic in TOPICS:
+        for fmt in ("md", "html"):
+            text = render_answer(store, topic, fmt)
+            for quoted in excerpts + statements:
+                assert quoted not in text, (topic, fmt, quoted[:60])
+
+
+def test_seed_excerpts_stay_available_as_provenance_in_json(causes_json: dict) -> None:
+    assert any(c["provenance"].get("seed_excerpt") for c in _claims(causes_json))
+
+
+def test_therapies_are_grouped_by_kind_with_class_and_level(store) -> None:
+    data = json.loads(render_answer(store, "treatment", "json"))
+    section = next(s for s in data["sections"] if s["title"].startswith("Therapies"))
+    headings = [g["heading"] for g in section["groups"]]
+    assert headings[:4] == ["Medical therapy", "Device therapy", "Transcatheter intervention", "Surgical intervention"]
+    medical = next(g for g in section["groups"] if g["heading"] == "Medical therapy")
+    graded = [c["statement"] for c in medical["claims"] if c["record"]]
+    assert any("class of recommendation 1, level of evidence A" in s for s in graded)
+
+
+def test_teer_eligibility_lists_the_guideline_criteria(store) -> None:
+    md = render_answer(store, "teer-eligibility", "md")
+    for criterion in ("Left ventricular ejection fraction ≥ 20 %", "Left ventricular ejection fraction ≤ 50 %",
+                      "Left ventricular end-systolic diameter ≤ 70 mm", "Pulmonary artery systolic pressure ≤ 70 mmHg"):
+        assert f"- {criterion}. [" in md
+    assert "transesophageal echocardiography" in md and "class of recommendation 2a, level of evidence B-R" in md
+
+
+def test_prognosis_names_mortality_and_heart_failure_hospitalization(store) -> None:
+    md = render_answer(store, "prognosis", "md")
+    assert "is an independent predictor of all-cause mortality" in md
+    assert "is an independent predictor of heart failure hospitalization" in md
+
+
+@pytest.mark.parametrize("topic", TOPIC_NAMES)
+@pytest.mark.parametrize("fmt", ["md", "html", "json"])
+def test_every_topic_renders_in_every_format(store, topic: str, fmt: str) -> None:
+    text = render_answer(store, topic, fmt)
+    if fmt == "json":
+        data = json.loads(text)
+        assert data["topic"] == topic and data["sections"] and data["references"]
+    elif fmt == "html":
+        parser = _Links()
+        parser.feed(text)
+        assert parser.ids and all(f"#{target}" in parser.hrefs for target in parser.ids)  # citations link to references
+    else:
+        assert text.startswith("# ") and "## References" in text
+
+
+def test_topic_names_of_the_cli_match_the_library() -> None:
+    assert TOPIC_NAMES == tuple(TOPICS)
+    with pytest.raises(InputError):
+        answer_module.answer(None, "no-such-topic")  # type: ignore[arg-type]
+
+
+def test_answer_changes_when_the_graph_changes(tmp_path: Path, store) -> None:
+    for ttl in ontology_dir().glob("*.ttl"):
+        shutil.copy(ttl, tmp_path / ttl.name)
+    shutil.copy(FIXTURE, tmp_path / FIXTURE.name)
+    graph, _ = build_graph(tmp_path, reasoner=False)
+    changed = json.loads(answer_module.to_json(answer(store_for_graph(graph), "causes")))
+    before = json.loads(render_answer(store, "causes", "json"))
+
+    def fixture_claims(data: dict) -> list[dict]:
+        return [c for c in _claims(data, "Causes") if c["subject"]["id"] == "smr:FixtureCause"]
+
+    assert fixture_claims(before) == []
+    [claim] = fixture_claims(changed)
+    assert claim["object"]["id"] == "smr:LeftVentricularSystolicDysfunction"
+    [source] = claim["sources"]
+    reference = changed["references"][source["number"] - 1]
+    assert reference["id"] == "smr:FixtureSource" and reference["doi"] == "10.5555/smr-kg.fixture.2024"
+    assert "fixture cardiomyopathy (test only)" in changed["summary"]
+
+
+def test_cli_writes_the_answer_atomically_and_rejects_bad_input(run_cli, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "answer.html"
+    code, out, err = run_cli("answer", "causes", "--format", "html", "-o", str(target))
+    assert code == 0 and out == "" and err == ""
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in target.parent.iterdir()] == ["answer.html"]  # no temporary file left behind
+    for bad in (["answer", "nonsense"], ["answer", "causes", "--format", "pdf"]):
+        with pytest.raises(SystemExit) as exit_info:
+            run_cli(*bad)
+        assert exit_info.value.code == 2
+
+
+class _Links(HTMLParser):
+    """Collects element ids and link targets of an HTML document."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.hrefs: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"] or "")
+        if values.get("href"):
+            self.hrefs.add(values["href"] or "")

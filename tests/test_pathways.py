@@ -1,0 +1,212 @@
+"""Causal chains FROM -> TO: every chain is found, each step carries its sources, cycles end."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
+
+from smr_kg.errors import InputError
+from smr_kg.namespaces import ECO_NO_TRACEABLE_SUPPORT, ECO_TRACEABLE, SMR
+from smr_kg.pathways import (
+    Assertion, GraphFacts, causal_paths, find_paths, paths_json, read_assertions, read_sources, render_tree,
+)
+from smr_kg.store import open_store, store_for_graph
+
+AF_CHAIN = [
+    SMR.AtrialFibrillation, SMR.LeftAtrialDilation, SMR.MitralAnnularDilation,
+    SMR.FailureOfLeafletCoaptation, SMR.SecondaryMitralRegurgitation,
+]
+ISCHEMIC_TAIL = [
+    SMR.LeftVentricularDilation, SMR.PapillaryMuscleDisplacement, SMR.LeafletTethering,
+    SMR.FailureOfLeafletCoaptation, SMR.SecondaryMitralRegurgitation,
+]
+
+
+@pytest.fixture(scope="module")
+def facts(dist_env) -> GraphFacts:
+    return GraphFacts.read(open_store(dist=dist_env))
+
+
+def _nodes(path: tuple[Assertion, ...]) -> list[URIRef]:
+    return [path[0].subject, *(step.object for step in path)]
+
+
+def _chains(facts: GraphFacts, start: URIRef) -> list[list[URIRef]]:
+    return [_nodes(p) for p in causal_paths(facts, start, SMR.SecondaryMitralRegurgitation).paths]
+
+
+def test_atrial_fibrillation_chain_is_found_with_a_source_on_every_step(facts: GraphFacts) -> None:
+    result = causal_paths(facts, SMR.AtrialFibrillation, SMR.SecondaryMitralRegurgitation)
+    chain = next(p for p in result.paths if _nodes(p) == AF_CHAIN)
+    assert [s.property for s in chain] == [SMR.actsThrough, SMR.leadsTo, SMR.leadsTo, SMR.causesOrContributesTo]
+    for step in chain:
+        assert step.sources, step
+        assert step.evidence_types, step
+        assert not step.inferred  # every step of this chain is asserted
+
+
+@pytest.mark.parametrize("cause", [SMR.IschemicHeartDisease, SMR.MyocardialInfarction, SMR.IschemicCardiomyopathy])
+def test_ischemic_chains_run_through_papillary_muscle_displacement_and_tethering(facts: GraphFacts, cause: URIRef) -> None:
+    assert [cause, *ISCHEMIC_TAIL] in _chains(facts, cause)
+
+
+def test_coronary_artery_disease_reaches_smr_through_ischemic_cardiomyopathy(facts: GraphFacts) -> None:
+    assert [SMR.CoronaryArteryDisease, SMR.IschemicCardiomyopathy, *ISCHEMIC_TAIL] in _chains(facts, SMR.CoronaryArteryDisease)
+
+
+def test_inherited_steps_say_where_they_come_from(facts: GraphFacts) -> None:
+    result = causal_paths(facts, SMR.IschemicCardiomyopathy, SMR.SecondaryMitralRegurgitation)
+    first = next(p for p in result.paths if _nodes(p) == [SMR.IschemicCardiomyopathy, *ISCHEMIC_TAIL])[0]
+    assert first.inferred and first.derived_from == SMR.IschemicHeartDisease
+    assert first.sources  # the premise's sources travel with the inherited edge
+    tree = render_tree(result, facts)
+    assert "inherited from ischemic heart disease" in tree
+
+
+def test_chains_ending_in_a_subtype_of_the_target_are_chains_to_the_target(facts: GraphFacts) -> None:
+    ends = {p[-1].object for p in causal_paths(facts, SMR.AtrialFibrillation, SMR.SecondaryMitralRegurgitation).paths}
+    assert SMR.AtrialSecondaryMitralRegurgitation in ends  # left atrial dilation -> atrial SMR, a kind of SMR
+
+
+def test_untraceable_steps_are_flagged_in_the_tree(facts: GraphFacts) -> None:
+    result = causal_paths(facts, SMR.HypertrophicCardiomyopathy, SMR.SecondaryMitralRegurgitation)
+    assert result.paths
+    step = result.paths[0][0]
+    assert ECO_NO_TRACEABLE_SUPPORT in step.evidence_types
+    assert "no traceable reference" in render_tree(result, facts)
+
+
+def test_no_chain_is_an_answer_not_an_error(facts: GraphFacts) -> None:
+    result = causal_paths(facts, SMR.SecondaryMitralRegurgitation, SMR.AtrialFibrillation)
+    assert result.paths == []
+    assert render_tree(result, facts).startswith("no causal chain from secondary mitral regurgitation")
+    assert paths_json(result, facts)["paths"] == []
+
+
+def test_same_or_narrower_start_is_rejected(facts: GraphFacts) -> None:
+    with pytest.raises(InputError):
+        causal_paths(facts, SMR.SecondaryMitralRegurgitation, SMR.SecondaryMitralRegurgitation)
+    with pytest.raises(InputError):
+        causal_paths(facts, SMR.AtrialSecondaryMitralRegurgitation, SMR.SecondaryMitralRegurgitation)
+
+
+def _edge(s: str, o: str, inferred: bool = False) -> Assertion:
+    return Assertion(SMR[s], SMR.leadsTo, SMR[o], (SMR.Src,), (ECO_TRACEABLE,), inferred)
+
+
+def test_cycles_are_cut_and_every_simple_path_is_kept() -> None:
+    edges = [_edge("A", "B"), _edge("B", "A"), _edge("B", "C"), _edge("C", "B"), _edge("A", "C"), _edge("C", "D")]
+    result = find_paths(edges, SMR.A, SMR.D)
+    assert sorted(_nodes(p) for p in result.paths) == [[SMR.A, SMR.B, SMR.C, SMR.D], [SMR.A, SMR.C, SMR.D]]
+    assert [len(p) for p in result.paths] == [2, 3]  # shortest first
+
+
+def test_path_limit_stops_and_says_so() -> None:
+    # a ladder of n rungs has 2**n paths; the limit must end the walk early
+    edges = []
+    for i in range(12):
+        edges += [_edge(f"N{i}", f"U{i}"), _edge(f"N{i}", f"L{i}"), _edge(f"U{i}", f"N{i + 1}"), _edge(f"L{i}", f"N{i + 1}")]
+    result = find_paths(edges, SMR.N0, SMR.N12, max_paths=10)
+    assert len(result.paths) == 10 and result.truncated
+    with pytest.raises(InputError):
+        find_paths(edges, SMR.N0, SMR.N12, max_paths=0)
+
+
+def test_asserted_evidence_wins_over_inherited_evidence_on_the_same_edge() -> None:
+    graph = Graph()
+    graph.add((SMR.X, SMR.leadsTo, SMR.Y))
+    for source, inferred in ((SMR.AssertedSource, False), (SMR.InheritedSource, True)):
+        ax = BNode()
+        graph.add((ax, RDF.type, OWL.Axiom))
+        graph.add((ax, OWL.annotatedSource, SMR.X))
+        graph.add((ax, OWL.annotatedProperty, SMR.leadsTo))
+        graph.add((ax, OWL.annotatedTarget, SMR.Y))
+        graph.add((ax, DCTERMS.source, source))
+        if inferred:
+            graph.add((ax, SMR.inferred, Literal(True)))
+            graph.add((ax, SMR.derivedFrom, SMR.Parent))
+    [edge] = read_assertions(store_for_graph(graph), [SMR.leadsTo])
+    assert edge.sources == (SMR.AssertedSource,)
+    assert not edge.inferred and edge.derived_from is None
+
+
+def test_an_edge_without_any_axiom_is_marked_unsourced() -> None:
+    graph = Graph()
+    graph.add((SMR.X, SMR.leadsTo, SMR.Y))
+    [edge] = read_assertions(store_for_graph(graph), [SMR.leadsTo])
+    assert edge.sources == () and edge.marks == ("no source recorded",)
+
+
+def test_cli_tree_shows_the_chain_and_numbered_sources(run_cli) -> None:
+    code, out, err = run_cli("path", "atrial fibrillation", "secondary mitral regurgitation")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("atrial fibrillation [smr:AtrialFibrillation]")
+    labels = ["left atrial dilation", "mitral annular dilation", "failure of leaflet coaptation", "secondary mitral regurgitation"]
+    at = 0
+    for depth, label in enumerate(labels):  # each step one level deeper, below the one before
+        at = next(i for i in range(at + 1, len(lines)) if f"→ {label}  [" in lines[i])
+        assert lines[at].index("→") > depth * 4
+    assert "Sources:" in out and "https://doi.org/10.1161/CIR.0000000000000923" in out
+
+
+def test_cli_accepts_synonyms_and_curies_and_defaults_to_smr(run_cli) -> None:
+    code, by_curie, _ = run_cli("path", "smr:AtrialFibrillation")
+    assert code == 0
+    code, by_synonym, _ = run_cli("path", "AF", "functional mitral regurgitation")
+    assert code == 0 and by_synonym == by_curie
+
+
+def test_cli_json_lists_steps_with_sources_and_evidence(run_cli) -> None:
+    code, out, _ = run_cli("path", "atrial fibrillation", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["from"]["id"] == "smr:AtrialFibrillation"
+    chains = [[step["object"]["id"] for step in path] for path in data["paths"]]
+    assert ["smr:LeftAtrialDilation", "smr:MitralAnnularDilation", "smr:FailureOfLeafletCoaptation",
+            "smr:SecondaryMitralRegurgitation"] in chains
+    for path in data["paths"]:
+        for step in path:
+            assert step["sources"] and all(s["citation"] for s in step["sources"])
+            assert step["evidence_type"]
+
+
+def test_cli_bad_terms_and_limits_are_one_line_errors(run_cli) -> None:
+    code, out, err = run_cli("path", "no such condition", "secondary mitral regurgitation")
+    assert code == 1 and out == "" and len(err.strip().splitlines()) == 1 and "no term is named" in err
+    code, _, err = run_cli("path", "atrial fibrillation", "--max-paths", "0")
+    assert code == 2 and "at least 1" in err
+    code, _, err = run_cli("path", "secondary mitral regurgitation", "secondary mitral regurgitation")
+    assert code == 2 and "FROM is TO" in err
+
+
+def test_seed_references_cite_what_they_resolve_to_or_say_they_are_unidentified() -> None:
+    graph = Graph()
+    for kind in (SMR.Guideline, SMR.ReviewArticle):
+        graph.add((kind, RDFS.subClassOf, SMR.EvidenceSource))
+    graph.add((SMR.Guide, RDF.type, SMR.Guideline))
+    graph.add((SMR.Guide, DCTERMS.bibliographicCitation, Literal("Author A. A guideline. J. 2020.")))
+    graph.add((SMR.Guide, SMR.doi, Literal("10.5555/guide")))
+    graph.add((SMR.Cand, RDF.type, SMR.ReviewArticle))
+    graph.add((SMR.Cand, RDFS.label, Literal("candidate review")))
+    for number, extra in (("1", (SMR.resolvesTo, SMR.Guide)), ("2", (SMR.candidateSource, SMR.Cand))):
+        ref = SMR[f"Ref{number}"]
+        graph.add((ref, RDF.type, SMR.SeedReference))
+        graph.add((ref, SMR.referenceNumber, Literal(number)))
+        graph.add((ref, *extra))
+    sources = read_sources(store_for_graph(graph))
+    assert sources[SMR.Ref1] == sources[SMR.Guide] and sources[SMR.Ref1].links()[0][1] == "https://doi.org/10.5555/guide"
+    assert sources[SMR.Ref2].citation == "Reference 2 of the seed answer page, not identified (candidates: candidate review)"
+    assert sources[SMR.Ref2].links() == []
+
+
+def test_a_web_page_as_the_only_source_is_flagged(facts: GraphFacts) -> None:
+    page = next(iri for iri, source in facts.sources.items() if source.web_page)
+    guideline = SMR.ACCAHA2020VHDGuideline
+    assert "web page only" in facts.marks([page], [ECO_TRACEABLE])
+    assert facts.marks([page, guideline], [ECO_TRACEABLE]) == ()
+    assert facts.marks([page], [ECO_NO_TRACEABLE_SUPPORT]) == ("no traceable reference",)
+    assert facts.marks([], []) == ("no source recorded",)

@@ -1,0 +1,222 @@
+"""Engine compliance: every engine in ``store.ENGINES`` behaves the same behind the Store interface.
+
+The small fixture graph checks the contract (SELECT, ASK, bindings, errors, literal forms); the
+last test runs every named query on rdflib and on pyoxigraph over the same built graph and
+requires identical result sets.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+
+from smr_kg.queries import list_queries
+from smr_kg.query import bind
+from smr_kg.store import (
+    ENGINES,
+    BindingError,
+    QueryTimeout,
+    SelectResult,
+    SparqlSyntaxError,
+    UnsupportedQuery,
+    open_store,
+    run_with_timeout,
+    store_for_graph,
+)
+
+EX = "http://example.org/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+FIXTURE = f"""
+@prefix ex: <{EX}> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:a ex:p ex:b ; ex:label "plain" , "typed"^^xsd:string , "tagged"@EN .
+ex:b ex:p ex:c ; ex:value 50.0 , "0.40"^^xsd:decimal , "070"^^xsd:integer , true .
+ex:c ex:note "x\\" }} ; DROP ALL ; #" .
+"""
+
+
+@pytest.fixture(scope="module")
+def fixture_graph() -> Graph:
+    return Graph().parse(data=FIXTURE, format="turtle")
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def store(request: pytest.FixtureRequest, fixture_graph: Graph):
+    return store_for_graph(fixture_graph, request.param)
+
+
+def test_select_returns_variables_and_rows_with_none_for_unbound(store) -> None:
+    result = store.select(
+        f"SELECT ?s ?o ?missing WHERE {{ ?s <{EX}p> ?o OPTIONAL {{ ?s <{EX}nothing> ?missing }} }} ORDER BY ?s"
+    )
+    assert result.variables == ["s", "o", "missing"]
+    assert result.rows == [
+        (URIRef(EX + "a"), URIRef(EX + "b"), None),
+        (URIRef(EX + "b"), URIRef(EX + "c"), None),
+    ]
+    assert result.dicts()[0] == {"s": URIRef(EX + "a"), "o": URIRef(EX + "b")}
+
+
+def test_ask_answers_true_and_false(store) -> None:
+    assert store.ask(f"ASK {{ <{EX}a> <{EX}p> <{EX}b> }}") is True
+    assert store.ask(f"ASK {{ <{EX}a> <{EX}p> <{EX}c> }}") is False
+
+
+def test_query_returns_rows_or_boolean_by_form(store) -> None:
+    assert isinstance(store.query(f"SELECT * WHERE {{ ?s <{EX}p> ?o }}"), SelectResult)
+    assert store.query(f"ASK {{ ?s <{EX}p> ?o }}") is True
+
+
+def test_select_on_an_ask_query_and_construct_are_refused(store) -> None:
+    with pytest.raises(UnsupportedQuery):
+        store.select(f"ASK {{ ?s <{EX}p> ?o }}")
+    with pytest.raises(UnsupportedQuery) as error:
+        store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    assert error.value.exit_code == 2
+
+
+def test_bindings_restrict_the_solutions(store) -> None:
+    result = store.select(f"SELECT ?s ?o WHERE {{ ?s <{EX}p> ?o }}", {"s": URIRef(EX + "b")})
+    assert result.rows == [(URIRef(EX + "b"), URIRef(EX + "c"))]
+    assert store.ask(f"ASK {{ ?s <{EX}p> ?o }}", {"o": URIRef(EX + "a")}) is False
+
+
+def test_a_bound_value_is_a_term_not_query_text(store) -> None:
+    """A literal that looks like SPARQL is matched as a string and changes nothing."""
+    injection = Literal('x" } ; DROP ALL ; #')
+    result = store.select(f"SELECT ?s ?note WHERE {{ ?s <{EX}note> ?note }}", {"note": injection})
+    assert result.rows == [(URIRef(EX + "c"), injection)]
+    assert store.ask(f"ASK {{ <{EX}a> <{EX}p> <{EX}b> }}")  # the data is still there
+
+
+def test_binding_an_unselected_variable_is_refused_the_same_way(store) -> None:
+    with pytest.raises(BindingError) as error:
+        store.select(f"SELECT ?o WHERE {{ ?s <{EX}p> ?o }}", {"s": URIRef(EX + "a")})
+    assert "?s" in error.value.message and error.value.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    "text, position",
+    [
+        ("SELEC ?x WHERE { ?x ?p ?o }", None),
+        ("PREFIX ex: <http://example.org/>\nSELECT ?x WHERE {\n  ?x ex:p\n}", None),
+        ("SELECT ?x WHERE { ?x ?p ?o . FILTER(?x = ) }", (1, None)),
+    ],
+)
+def test_syntax_errors_name_line_and_column(store, text: str, position: tuple[int, int | None] | None) -> None:
+    """Both engines say where; they may point at different tokens of the same mistake."""
+    with pytest.raises(SparqlSyntaxError) as error:
+        store.select(text)
+    message = error.value.message
+    found = re.search(r"line (\d+), column (\d+)", message)
+    assert found, message
+    line, column = int(found.group(1)), int(found.group(2))
+    assert 1 <= line <= text.count("\n") + 1 and column >= 1
+    if position is not None:
+        assert line == position[0]
+    assert error.value.exit_code == 2 and "\n" not in message
+
+
+def test_an_undeclared_prefix_is_a_syntax_error_with_its_position(store) -> None:
+    with pytest.raises(SparqlSyntaxError) as error:
+        store.select("SELECT ?x WHERE {\n  ?x foo:bar ?y\n}")
+    assert "line 2, column" in error.value.message
+    assert "prefix" in error.value.message
+
+
+def test_literals_come_back_in_one_canonical_form(store) -> None:
+    """Plain and xsd:string are one literal; numbers and language tags have one spelling."""
+    labels = {row[0] for row in store.select(f"SELECT ?l WHERE {{ <{EX}a> <{EX}label> ?l }}").rows}
+    assert labels == {Literal("plain"), Literal("typed"), Literal("tagged", lang="en")}
+    values = {row[0] for row in store.select(f"SELECT ?v WHERE {{ <{EX}b> <{EX}value> ?v }}").rows}
+    assert values == {
+        Literal("50", datatype=URIRef(XSD + "decimal")),
+        Literal("0.4", datatype=URIRef(XSD + "decimal")),
+        Literal("70", datatype=URIRef(XSD + "integer")),
+        Literal("true", datatype=URIRef(XSD + "boolean")),
+    }
+
+
+def test_aggregates_agree_in_form(store) -> None:
+    result = store.select(
+        f"SELECT (COUNT(?o) AS ?n) (SUM(?v) AS ?sum) WHERE {{ ?s <{EX}p> ?o OPTIONAL {{ VALUES ?v {{ 1.50 2.50 }} }} }}"
+    )
+    assert result.rows == [(Literal("4", datatype=URIRef(XSD + "integer")), Literal("8", datatype=URIRef(XSD + "decimal")))]
+
+
+def test_errors_inside_the_worker_reach_the_caller(store) -> None:
+    with pytest.raises(SparqlSyntaxError):
+        store.query("SELECT * WHERE {", timeout=30)
+
+
+def test_run_with_timeout_stops_waiting() -> None:
+    """The caller gets QueryTimeout; the abandoned worker (here a sleep) ends on its own."""
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout) as error:
+        run_with_timeout(lambda: time.sleep(3), 0.05)
+    assert time.monotonic() - started < 3
+    assert "0.05 s" in error.value.message and error.value.exit_code == 2
+
+
+def test_run_with_timeout_returns_the_value_and_zero_means_no_limit() -> None:
+    assert run_with_timeout(lambda: 42, 5) == 42
+    assert run_with_timeout(lambda: "done", 0) == "done"
+    assert run_with_timeout(lambda: "done", None) == "done"
+
+
+def test_unknown_engine_is_bad_input(fixture_graph: Graph) -> None:
+    from smr_kg.errors import InputError
+
+    with pytest.raises(InputError):
+        store_for_graph(fixture_graph, "virtuoso")
+    with pytest.raises(InputError):
+        open_store("virtuoso")
+
+
+def test_open_store_without_a_build_says_to_build(tmp_path) -> None:
+    from smr_kg.errors import SmrKgError
+
+    with pytest.raises(SmrKgError) as error:
+        open_store("oxigraph", tmp_path)
+    assert "smr-kg build" in error.value.message
+
+
+# --- every named query on both engines over the same built graph ---------------------------
+
+
+@pytest.fixture(scope="module")
+def engines(built_graph: Graph, dist_env):
+    """The built graph behind each engine: oxigraph's prebuilt store, rdflib's parsed Turtle."""
+    return {"oxigraph": open_store("oxigraph", dist_env), "rdflib": store_for_graph(built_graph, "rdflib")}
+
+
+def example_params(query) -> dict[str, str]:
+    """The --param values of the query's own header example (its first command line)."""
+    first = query.example.splitlines()[0] if query.example else ""
+    pairs = re.findall(r'--param (\w+)=(?:"([^"]*)"|(\S+))', first)
+    return {name: quoted or bare for name, quoted, bare in pairs}
+
+
+def result_set(result) -> Counter:
+    if isinstance(result, bool):
+        return Counter([result])
+    return Counter(tuple(row) for row in result.rows)
+
+
+@pytest.mark.parametrize("name", [q.name for q in list_queries()])
+def test_every_named_query_gives_identical_results_on_both_engines(engines, name: str) -> None:
+    query = next(q for q in list_queries() if q.name == name)
+    params = example_params(query)
+    results = {}
+    for engine, store in engines.items():
+        result = store.query(query.text, bind(store, query, params), timeout=120)
+        results[engine] = result
+    assert results["oxigraph"].variables == results["rdflib"].variables
+    assert result_set(results["oxigraph"]) == result_set(results["rdflib"])
+    assert results["oxigraph"].rows, f"{name} with {params} answers nothing on the built graph"
+    blank = [t for row in results["oxigraph"].rows for t in row if isinstance(t, BNode)]
+    assert not blank, f"{name} returns blank nodes, which are not stable identifiers across stores"
