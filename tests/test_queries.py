@@ -8,6 +8,7 @@ graph's labels and synonyms -- never copied from the query's output.
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,25 @@ def test_every_query_documents_its_question_parameters_and_example(query) -> Non
     if query.parameters:
         assert "VALUES" in header, "the header must say how to bind the parameters on another endpoint"
     assert query.text.count("PREFIX ") >= 1   # standard PREFIX lines, no engine defaults
+
+
+@pytest.mark.parametrize("query", list_queries(), ids=lambda q: q.name)
+def test_every_parameter_is_selected(query) -> None:
+    """pyoxigraph binds only projected variables (see docs/queries.md, "Writing a query")."""
+    body = "\n".join(line for line in query.text.splitlines() if not line.startswith("#"))
+    projection = body[body.index("SELECT"):body.index("WHERE")]
+    for parameter in query.parameters or ():
+        assert f"?{parameter.name}" in projection.split(), parameter.name
+
+
+@pytest.mark.parametrize("query", list_queries(), ids=lambda q: q.name)
+def test_every_documented_example_runs(query, run_cli) -> None:
+    for line in query.example.splitlines():
+        args = shlex.split(line)
+        assert args[:2] == ["smr-kg", "query"]
+        code, out, err = run_cli(*args[1:], "--format", "csv")
+        assert code == 0, f"{line}: {err}"
+        assert len(out.splitlines()) > 1, f"{line} answers nothing"
 
 
 def test_header_parsing_reads_kinds_requirements_and_defaults(tmp_path: Path) -> None:
@@ -99,6 +119,7 @@ def test_broken_headers_are_bad_input(tmp_path: Path, header: str, complaint: st
 
 def test_find_by_name_and_by_path(tmp_path: Path) -> None:
     assert find("causes-through").path == paths.queries_dir() / "causes-through.rq"
+    assert find("causes-through.rq").path == paths.queries_dir() / "causes-through.rq"
     mine = tmp_path / "mine.rq"
     mine.write_text("SELECT * WHERE { ?s ?p ?o }", encoding="utf-8")
     assert find(str(mine)).text.startswith("SELECT")

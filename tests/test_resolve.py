@@ -42,6 +42,7 @@ def test_a_snomed_code_resolves_through_its_exact_mapping(store) -> None:
     """SNOMED CT 49436004 is atrial fibrillation (facts.md 1a, C2)."""
     assert resolve_term(store, "SNOMEDCT:49436004") == SMR.AtrialFibrillation
     assert resolve_term(store, SNOMED + "49436004") == SMR.AtrialFibrillation
+    assert resolve_term(store, "SCTID:49436004") == SMR.AtrialFibrillation   # a prefix synonym
 
 
 def test_a_code_resolves_to_its_own_concept_not_to_narrower_ones(store) -> None:

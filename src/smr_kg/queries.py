@@ -25,7 +25,6 @@ A user's own ``.rq`` file needs no header; its ``--param`` values are then read 
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,12 +84,16 @@ def find(name: str, directory: Path | None = None) -> NamedQuery:
     directory = Path(directory) if directory else paths.queries_dir()
     if name.endswith(".rq") or "/" in name or "\\" in name:
         path = Path(name)
+        if not path.is_file() and path.name == name and (directory / name).is_file():
+            path = directory / name  # "causes.rq" also names the library's file
         if not path.is_file():
             raise QueryNotFound(f"{path}: no such query file")
         return load(path)
     path = directory / f"{name}.rq"
     if re.fullmatch(r"[\w.-]+", name) and path.is_file():
         return load(path)
+    import difflib
+
     known = [p.stem for p in sorted(directory.glob("*.rq"))]
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(close)}?" if close else ""

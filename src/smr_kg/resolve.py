@@ -62,7 +62,7 @@ SELECT ?iri ?concept ?relation WHERE {
 }
 """ % " ".join(f"<{p}>" for p in MAPPINGS)
 
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(//|[^\s]*$)")
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 _CURIE = re.compile(r"^([A-Za-z_][\w.-]*):(\S*)$")
 _ILLEGAL_IN_IRI = re.compile(r'[\s<>"{}|^`\\]')
 
@@ -136,7 +136,7 @@ def to_iri(text: str) -> URIRef:
 
 
 def candidates(store: Store, text: str, limit: int = 5) -> list[Candidate]:
-    """The terms whose label, synonym or local name is closest to ``text``, best first."""
+    """The terms whose label or synonym is closest to ``text``, best first."""
     return _NameIndex.read(store).closest(_normalize(text), limit)
 
 
@@ -226,28 +226,33 @@ def _resolve_iri(store: Store, text: str, iri: URIRef) -> URIRef:
 
 
 def _as_iri(text: str) -> URIRef | None:
-    """A full IRI or an expanded CURIE, or None if ``text`` is neither (then it is a name)."""
-    if text.startswith("<") and text.endswith(">"):
+    """A full IRI or an expanded CURIE, or None if ``text`` is neither (then it is a name).
+
+    CURIE prefixes and IRI forms follow :mod:`smr_kg.prefixes` (its synonyms included, e.g.
+    ``SCTID:``), with the prefix's case ignored (``SMR:`` = ``smr:``). The prefix map (and the
+    curies library behind it) is only loaded for values that look like an IRI or a CURIE.
+    """
+    bracketed = text.startswith("<") and text.endswith(">")
+    if bracketed:
         text = text[1:-1]
+    if bracketed or text.startswith(("http://", "https://", "urn:", "file:")):
         if not _IRI.match(text) or _ILLEGAL_IN_IRI.search(text):
             raise TermNotFound(text, f"{_quote(text)} is not a valid IRI")
-        return URIRef(text)
+        from .prefixes import standardize_iri
+
+        return standardize_iri(text)
     curie = _CURIE.match(text)
-    if curie and not text.startswith(("http://", "https://", "urn:", "file:")):
-        from .prefixes import PREFIX_MAP
+    if curie is None:
+        return None
+    from .prefixes import PREFIX_MAP, converter
 
+    expanded = converter().expand(text)
+    if expanded is None:
         prefix = next((p for p in PREFIX_MAP if p.lower() == curie.group(1).lower()), None)
-        if prefix is not None:
-            from .prefixes import converter
-
-            expanded = converter().expand(f"{prefix}:{curie.group(2)}")
-            if expanded and not _ILLEGAL_IN_IRI.search(expanded):
-                return URIRef(expanded)
-    if _IRI.match(text) and "://" in text or text.startswith("urn:"):
-        if _ILLEGAL_IN_IRI.search(text):
-            raise TermNotFound(text, f"{_quote(text)} is not a valid IRI")
-        return URIRef(text)
-    return None
+        expanded = converter().expand(f"{prefix}:{curie.group(2)}") if prefix else None
+    if expanded is None or _ILLEGAL_IN_IRI.search(expanded):
+        return None
+    return URIRef(expanded)
 
 
 def _normalize(text: str) -> str:
@@ -272,9 +277,9 @@ def _listing(found: list[Candidate]) -> str:
 
 
 def _curie(iri: URIRef) -> str:
-    from .prefixes import converter
+    from .prefixes import compress
 
-    return converter().compress(str(iri)) or f"<{iri}>"
+    return compress(iri)
 
 
 def _known_prefixes() -> str:

@@ -1,18 +1,19 @@
 """One small query interface with the embedded engine behind it.
 
-Queries are written once against :class:`Store`; the default engine is pyoxigraph (measured
-10-130x faster than rdflib's SPARQL on our path queries, and its on-disk store in ``dist/``
-reopens in milliseconds), rdflib's engine stays available for comparison, and a remote SPARQL
+Queries are written once against :class:`Store`; the default engine is pyoxigraph (14-171x
+faster than rdflib's SPARQL on the named queries, geometric mean 28x, see
+``benchmarks/bench_query.py``; its on-disk store in ``dist/`` reopens in ~30 ms), rdflib's engine stays available for comparison, and a remote SPARQL
 endpoint can slot in as another implementation: it only has to provide ``query()`` (subclass
 :class:`QueryForms` for ``select``/``ask``). Results come back as rdflib terms, with literals in
 one canonical form, so callers never see engine-specific types and both engines give identical
 result sets.
 
 Parameters are bound with ``bindings`` (pyoxigraph ``substitutions``, rdflib ``initBindings``),
-never pasted into query text. The two engines bind differently (oxigraph joins the values with
-the solutions, rdflib pre-binds them), which gives the same answers when a bound variable
-occurs in a triple pattern of the top-level group and in the SELECT projection; oxigraph refuses
-unprojected bindings, and rdflib is made to refuse them too so a query behaves the same on both.
+never pasted into query text. The engines bind differently (rdflib pre-binds the variables;
+oxigraph substitutes them in parts of its plan and joins them with the rest, so a BIND that
+reads a parameter before any pattern binds it sees it unbound), and agree when a bound variable
+occurs in a triple pattern of the top-level group, before other uses, and in the SELECT
+projection. oxigraph refuses unprojected bindings; rdflib is made to refuse them too.
 
 pyoxigraph has no query timeout, so every query runs in a daemon worker thread and the caller
 stops waiting after ``timeout`` seconds (:class:`QueryTimeout`). Both engines release the GIL or
@@ -28,7 +29,6 @@ import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
@@ -371,6 +371,8 @@ def _canonical(term: Node | None) -> Node | None:
     case-insensitive (oxigraph lower-cases them), and numbers have many lexical forms (oxigraph
     canonicalizes ``50.0`` to ``50``, rdflib keeps what the file said).
     """
+    from decimal import Decimal, InvalidOperation
+
     from rdflib import Literal
 
     if not isinstance(term, Literal):
@@ -396,7 +398,7 @@ def _canonical(term: Node | None) -> Node | None:
     return Literal(lexical, datatype=datatype)
 
 
-def _decimal_lexical(value: Decimal) -> str:
+def _decimal_lexical(value) -> str:
     if value == value.to_integral_value():
         return str(int(value))
     return format(value.normalize(), "f")

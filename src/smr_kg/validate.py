@@ -44,8 +44,6 @@ SMRSH = Namespace("https://w3id.org/smr-kg/shapes/")
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 """SHACL severities, most severe first, with the names reports use."""
 
-FORMATS = ("human", "json", "ttl")
-
 MAPPING_PROPERTIES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
 _SNOMED_XREF = re.compile(r"(?:SNOMED(?:CT)?(?:_[A-Z0-9_]+)?|SCTID):(.*)", re.IGNORECASE)
 
@@ -71,6 +69,8 @@ class Report:
     triples: int
     shapes: int
     seconds: float
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per engine: ``core`` (pyshacl), ``sparql`` (pyoxigraph, with loading the store), ``python``."""
     names: dict[Node, str] = field(default_factory=dict)
     """Display names: the label of a focus node or value, a description of a blank node."""
     fixes: dict[Node, str] = field(default_factory=dict)
@@ -131,8 +131,18 @@ def validate_graph(data: Graph, shapes: Graph | None = None, store=None) -> Repo
 
     started = time.perf_counter()
     shapes = load_shapes() if shapes is None else shapes
-    store = store if store is not None else store_for_graph(data)
-    found = [*_core_results(data, shapes), *_sparql_results(store, shapes), *_python_results(data, shapes)]
+    clock = [time.perf_counter()]
+
+    def lap() -> float:
+        clock.append(time.perf_counter())
+        return clock[-1] - clock[-2]
+
+    found = _core_results(data, shapes)
+    timings = {"core": lap()}
+    found += _sparql_results(store if store is not None else store_for_graph(data), shapes)
+    timings["sparql"] = lap()
+    found += _python_results(data, shapes)
+    timings["python"] = lap()
     # one result per (shape, focus, path, value, message): a value that fails two constraints of
     # one shape (say sh:nodeKind and sh:node) is one problem to fix
     unique = {(r.shape, r.focus, r.path, r.value, r.message): r for r in reversed(found)}
@@ -146,6 +156,7 @@ def validate_graph(data: Graph, shapes: Graph | None = None, store=None) -> Repo
         triples=len(data),
         shapes=len(set(shapes.subjects(SMRSH.fix, None))),
         seconds=time.perf_counter() - started,
+        timings=timings,
         names={n: _display_name(data, n) for r in results for n in (r.focus, r.value) if n is not None},
         fixes={s: fix for s in named if (fix := _fix(shapes, s))},
     )
@@ -231,6 +242,8 @@ def _sparql_results(store, shapes: Graph) -> list[Result]:
         if _deactivated(shapes, shape) or _deactivated(shapes, constraint):
             continue
         query = _prefix_lines(shapes, constraint) + str(shapes.value(constraint, SH.select))
+        if "$PATH" in query:
+            raise InputError(f"shapes: {_compact(shape)}: $PATH in SPARQL constraints is not supported")
         targets = _targets(store, shapes, shape)
         template = shapes.value(constraint, SH.message) or shapes.value(shape, SH.message)
         for row in store.select(query).dicts():
@@ -384,13 +397,11 @@ def _fill(template: str, row: dict[str, Node]) -> str:
 
 
 def render(report: Report, fmt: str = "human", strict: bool = False) -> str:
-    if fmt == "human":
-        return render_human(report, strict)
-    if fmt == "json":
-        return render_json(report, strict)
-    if fmt == "ttl":
-        return render_ttl(report)
-    raise InputError(f"unknown report format {fmt!r} (choose from {', '.join(FORMATS)})")
+    """The report as ``human`` text, ``json`` or ``ttl`` (the SHACL validation report graph)."""
+    renderers = {"human": render_human, "json": render_json, "ttl": lambda r, _strict: render_ttl(r)}
+    if fmt not in renderers:
+        raise InputError(f"unknown report format {fmt!r} (choose from {', '.join(renderers)})")
+    return renderers[fmt](report, strict)
 
 
 def render_human(report: Report, strict: bool = False) -> str:
@@ -546,7 +557,7 @@ def _term_id(node: Node) -> str:
 
 
 __all__ = [
-    "FORMATS", "PYTHON_CHECKS", "Report", "Result", "SEVERITIES", "SMRSH", "load_shapes", "render",
+    "PYTHON_CHECKS", "Report", "Result", "SEVERITIES", "SMRSH", "load_shapes", "render",
     "render_human", "render_json", "render_ttl", "report_graph", "require_valid", "snomed_identifiers",
     "validate_built", "validate_files", "validate_graph",
 ]

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-FORMATS = ("human", "json", "ttl")
+FORMATS = ("human", "json", "ttl")  # smr_kg.validate.render; not imported here: the CLI starts without rdflib
 
 
 def register(sub: argparse._SubParsersAction) -> None:
