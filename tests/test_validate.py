@@ -99,6 +99,27 @@ def test_shipped_ontology_conforms(built) -> None:
     assert not report.failed(strict=True)
 
 
+def test_shapes_catch_errors_in_the_real_content(built_graph: Graph) -> None:
+    """Break the shipped graph the way a curator might: drop the sources of atrial fibrillation's
+    causal axioms and mistype its SNOMED CT code (49436004 -> 49436005)."""
+    from rdflib.namespace import DCTERMS, OWL, SKOS
+
+    smr = "https://w3id.org/smr-kg/"
+    af = URIRef(smr + "AtrialFibrillation")
+    graph = Graph()
+    graph += built_graph
+    for axiom in list(graph.subjects(OWL.annotatedSource, af)):
+        graph.remove((axiom, DCTERMS.source, None))
+    good, bad = URIRef("http://snomed.info/id/49436004"), URIRef("http://snomed.info/id/49436005")
+    assert (af, SKOS.exactMatch, good) in graph
+    graph.remove((af, SKOS.exactMatch, good))
+    graph.add((af, SKOS.exactMatch, bad))
+    results = {(r.shape, r.focus, r.path) for r in validate_graph(graph).results}
+    assert (SMRSH.SnomedIdentifier, af, SKOS.exactMatch) in results
+    assert (SMRSH.AssertionEvidence, af, URIRef(smr + "actsThrough")) in results
+    assert {focus for _, focus, _ in results} == {af}
+
+
 @pytest.fixture(scope="module")
 def ontology() -> Graph:
     """The asserted ontology, parsed once (what `smr-kg validate FILE` merges a file into)."""
@@ -285,6 +306,24 @@ def test_broken_shapes_are_bad_input(tmp_path: Path) -> None:
     (active / "domain.ttl").write_text(text)
     with pytest.raises(InputError, match="SnomedIdentifier must be declared with sh:deactivated true"):
         load_shapes(active)
+
+
+def test_typed_and_plain_strings_are_the_same_literal() -> None:
+    """RDF 1.1: ">="^^xsd:string is ">=": accepted as a comparator, and "%"^^xsd:string is percent."""
+    data = load_files([ONTOLOGY / "smr-core.ttl", FIXTURES / "PercentCriterionRange.ttl"])
+    data.parse(data="""
+        @prefix ex: <https://example.org/smr-test/> . @prefix smr: <https://w3id.org/smr-kg/> .
+        @prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        ex:TypedCriterion a owl:NamedIndividual , smr:QuantitativeCriterion ; rdfs:label "typed criterion"@en ;
+            smr:criterionObservable ex:TestObservable ; smr:value 150.0 ;
+            smr:ucumUnit "%"^^xsd:string ; smr:comparator ">="^^xsd:string .
+    """, format="turtle")
+    results = {(r.shape, r.focus) for r in validate_graph(data).results}
+    assert results == {
+        (SMRSH.PercentCriterionRange, URIRef(EX + "PercentCriterion")),
+        (SMRSH.PercentCriterionRange, URIRef(EX + "TypedCriterion")),
+    }
 
 
 def test_every_cli_format_renders() -> None:

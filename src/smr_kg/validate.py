@@ -29,7 +29,7 @@ from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 from rdflib.term import Node
 
 from . import paths, prefixes
@@ -131,6 +131,7 @@ def validate_graph(data: Graph, shapes: Graph | None = None, store=None) -> Repo
 
     started = time.perf_counter()
     shapes = load_shapes() if shapes is None else shapes
+    data = _plain_strings(data)
     clock = [time.perf_counter()]
 
     def lap() -> float:
@@ -203,6 +204,25 @@ def require_valid(data: Graph, shapes: Graph | None = None, store=None) -> Repor
             "Nothing was written. See the full report with `smr-kg build --no-validate && smr-kg validate`."
         )
     return report
+
+
+def _plain_strings(data: Graph) -> Graph:
+    """``data``, or a copy of it in which ``"x"^^xsd:string`` is written ``"x"``.
+
+    In RDF 1.1 the two are one literal, but rdflib keeps them apart, so pyshacl's sh:in and
+    sh:hasValue would reject ``">="^^xsd:string`` as a comparator and miss ``"%"^^xsd:string`` as a
+    unit. The copy is made only when such a literal exists (never in a graph rdflib parsed from
+    plain Turtle strings), so the usual cost is one scan of the triples.
+    """
+    typed = [(s, p, o) for s, p, o in data if isinstance(o, Literal) and o.datatype == XSD.string]
+    if not typed:
+        return data
+    plain = Graph()
+    plain += data
+    for s, p, o in typed:
+        plain.remove((s, p, o))
+        plain.add((s, p, Literal(str(o))))
+    return plain
 
 
 def _core_results(data: Graph, shapes: Graph) -> list[Result]:
@@ -419,7 +439,7 @@ def render_human(report: Report, strict: bool = False) -> str:
             details = []
             if r.path is not None:
                 details.append(f"path {_compact(r.path)}")
-            if r.value is not None:
+            if r.value is not None and r.value != r.focus:  # node-shape results repeat the focus as value
                 details.append(f"value {_named(report, r.value)}")
             if details:
                 lines.append(f"      {', '.join(details)}")
