@@ -8,24 +8,14 @@ row is one step of the build (or the whole build) as a multiple of that baseline
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
 from smr_kg.build import build, build_graph
 from smr_kg.load import load_ontology
 from smr_kg.materialize import materialize
 from smr_kg.reason import classify, java_available
-
-
-def timed(fn, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+from timing import print_ratios, timed
 
 
 def main() -> None:
@@ -44,10 +34,7 @@ def main() -> None:
         if java_available():
             rows.append(("build + write dist/, with HermiT",
                          timed(lambda: build(dist=Path(tmp), reasoner=True), args.repeat)))
-    base = rows[0][1]
-    print(f"{'step':44} {'median s':>9} {'x baseline':>11}")
-    for name, seconds in rows:
-        print(f"{name:44} {seconds:9.3f} {seconds / base:10.1f}x")
+    print_ratios(rows)
 
 
 if __name__ == "__main__":

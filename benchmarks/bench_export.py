@@ -9,19 +9,9 @@ smr_kg.export.Canonical replaces; it is timed once (it is slow) on the same grap
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 from smr_kg.export import Canonical, load_graph, serialize
-
-
-def timed(fn, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+from timing import print_ratios, timed
 
 
 def main() -> None:
@@ -36,10 +26,8 @@ def main() -> None:
     from rdflib.compare import to_canonical_graph
 
     rows.append(("rdflib.compare.to_canonical_graph (alternative)", timed(lambda: to_canonical_graph(graph), 1)))
-    base = rows[0][1]
     print(f"built graph: {len(graph)} triples")
-    for name, seconds in rows:
-        print(f"{seconds / base:8.2f}x  {name}")
+    print_ratios(rows)
 
 
 if __name__ == "__main__":

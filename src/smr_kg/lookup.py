@@ -194,10 +194,8 @@ def render_text(cards: list[Card], facts: GraphFacts) -> str:
     blocks = [_card_text(card, facts, refs) for card in cards]
     lines = ["\n\n".join(blocks)]
     if refs.cited:
-        lines.append("\nSources:")
-        for number, source in enumerate(refs.cited, 1):
-            links = " ".join(address for _, address in source.links())
-            lines.append(f"  [{number}] {source.citation}" + (f" {links}" if links else ""))
+        lines.append("")
+        lines.extend(refs.text_lines())
     return "\n".join(lines) + "\n"
 
 

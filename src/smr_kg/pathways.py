@@ -369,6 +369,16 @@ class References:
             numbers.append(self._numbers[source.iri])
         return sorted(set(numbers))
 
+    def text_lines(self) -> list[str]:
+        """The numbered source list for terminal output (empty when nothing was cited)."""
+        if not self.cited:
+            return []
+        lines = ["Sources:"]
+        for number, source in enumerate(self.cited, 1):
+            links = " ".join(address for _, address in source.links())
+            lines.append(f"  [{number}] {source.citation}" + (f" {links}" if links else ""))
+        return lines
+
 
 def render_tree(result: PathResult, facts: GraphFacts) -> str:
     """The chains as a terminal tree (shared prefixes drawn once), then the numbered sources."""
@@ -399,10 +409,7 @@ def render_tree(result: PathResult, facts: GraphFacts) -> str:
     )
     if refs.cited:
         lines.append("")
-        lines.append("Sources:")
-        for number, source in enumerate(refs.cited, 1):
-            links = " ".join(address for _, address in source.links())
-            lines.append(f"  [{number}] {source.citation}" + (f" {links}" if links else ""))
+        lines.extend(refs.text_lines())
     return "\n".join(lines) + "\n"
 
 
