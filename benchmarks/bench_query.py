@@ -123,7 +123,7 @@ def cli_table(dist: Path, repeat: int) -> None:
 
 def breakdown(dist: Path, env: dict) -> None:
     """Where the headline query's time goes, measured phase by phase in a fresh interpreter."""
-    script = f"""
+    script = """
 import time
 t = [time.perf_counter()]
 import smr_kg.cli; t.append(time.perf_counter())
@@ -133,11 +133,11 @@ from smr_kg.queries import find
 from smr_kg.query import bind, render
 store = open_store("oxigraph"); t.append(time.perf_counter())
 query = find("causes-through")
-bindings = bind(store, query, {{"mechanism": "left ventricular dilation"}}); t.append(time.perf_counter())
+bindings = bind(store, query, {"mechanism": "left ventricular dilation"}); t.append(time.perf_counter())
 result = store.query(query.text, bindings, 10); t.append(time.perf_counter())
 from smr_kg.prefixes import converter; converter(); t.append(time.perf_counter())
 render(result, "table", store, bindings); t.append(time.perf_counter())
-print(" ".join(f"{{(b - a) * 1000:.0f}}" for a, b in zip(t, t[1:])))
+print(" ".join(f"{(b - a) * 1000:.0f}" for a, b in zip(t, t[1:])))
 """
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout
     phases = ["import smr_kg.cli (argparse, commands)", "import rdflib (result terms)", "open dist/store",

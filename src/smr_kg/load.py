@@ -71,13 +71,17 @@ def load_files(files: Iterable[Path]) -> Graph:
     return graph
 
 
-def ontology_files(directory: Path | None = None) -> list[Path]:
-    """The Turtle files that together form the ontology, in a stable order."""
-    directory = Path(directory) if directory else paths.ontology_dir()
-    files = sorted(directory.glob("*.ttl"))
+def turtle_files(directory: Path, kind: str) -> list[Path]:
+    """The ``*.ttl`` files of ``directory`` in a stable order; none at all is bad input."""
+    files = sorted(Path(directory).glob("*.ttl"))
     if not files:
-        raise InputError(f"{directory}: no ontology files (*.ttl) found")
+        raise InputError(f"{directory}: no {kind} files (*.ttl) found")
     return files
+
+
+def ontology_files(directory: Path | None = None) -> list[Path]:
+    """The Turtle files that together form the ontology."""
+    return turtle_files(Path(directory) if directory else paths.ontology_dir(), "ontology")
 
 
 def load_ontology(directory: Path | None = None) -> Graph:

@@ -34,7 +34,7 @@ from rdflib.term import Node
 
 from . import paths, prefixes
 from .errors import InputError, SmrKgError
-from .load import load_files, load_ontology, ontology_files, parse_into
+from .load import load_files, load_ontology, ontology_files, parse_into, turtle_files
 from .namespaces import OBOINOWL
 from .sctid import SNOMED_NAMESPACE, check_sctid
 
@@ -100,11 +100,7 @@ class Report:
 
 
 def shape_files(directory: Path | None = None) -> list[Path]:
-    directory = Path(directory) if directory else paths.shapes_dir()
-    files = sorted(directory.glob("*.ttl"))
-    if not files:
-        raise InputError(f"{directory}: no shapes files (*.ttl) found")
-    return files
+    return turtle_files(Path(directory) if directory else paths.shapes_dir(), "shapes")
 
 
 def load_shapes(directory: Path | None = None) -> Graph:
