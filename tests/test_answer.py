@@ -222,3 +222,17 @@ class _Links(HTMLParser):
             self.ids.add(values["id"] or "")
         if values.get("href"):
             self.hrefs.add(values["href"] or "")
+
+
+def test_committed_answer_page_matches_the_graph(run_cli, tmp_path) -> None:
+    """docs/answers.md is generated (`smr-kg answer causes -o docs/answers.md`); it must not drift
+    from the ontology it claims to summarise. Regenerate it when the content changes."""
+    from pathlib import Path
+
+    out = tmp_path / "answers.md"
+    code, _, err = run_cli("answer", "causes", "-o", str(out))
+    assert code == 0, err
+    committed = Path(__file__).parents[1] / "docs" / "answers.md"
+    assert out.read_text(encoding="utf-8") == committed.read_text(encoding="utf-8"), (
+        "docs/answers.md is stale: run `smr-kg answer causes -o docs/answers.md`"
+    )
