@@ -74,3 +74,10 @@ def test_build_is_repeatable(tmp_path: Path) -> None:
     first = build(dist=tmp_path / "a", reasoner=False)
     second = build(dist=tmp_path / "b", reasoner=False)
     assert first.triples == second.triples
+
+
+def test_built_turtle_is_byte_identical_across_builds(tmp_path: Path) -> None:
+    """dist/smr-kg.ttl uses the canonical writer, so release diffs show only real changes."""
+    build(dist=tmp_path / "a", reasoner=False, validate=False)
+    build(dist=tmp_path / "b", reasoner=False, validate=False)
+    assert (tmp_path / "a" / paths.BUILT_TTL).read_bytes() == (tmp_path / "b" / paths.BUILT_TTL).read_bytes()

@@ -11,14 +11,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
 
 from . import atomic, paths
 from .load import load_ontology
 from .mappings import mapping_graph
 from .materialize import materialize
-from .namespaces import SMR
 
 
 @dataclass
@@ -75,7 +74,7 @@ def build_graph(ontology_dir: Path | None = None, reasoner: bool = True) -> tupl
     graph += added.graph
     graph += mapping_graph(ontology_dir)  # SKOS links to clinical vocabularies (ontology/mappings/)
     report = BuildReport(
-        classes=len({c for c in graph.subjects(RDF.type, OWL.Class) if not _is_bnode(c)}),
+        classes=len({c for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}),
         asserted_edges=added.asserted_edges,
         inherited_edges=added.inherited_edges,
         closure_edges=added.closure_edges,
@@ -94,6 +93,7 @@ def build(
 ) -> BuildReport:
     """Build and write ``dist/`` atomically; nothing is written if any step fails, including an
     error-level SHACL violation (``validate``; see shapes/ and :mod:`smr_kg.validate`)."""
+    from .export import Canonical, to_ntriples, to_turtle
     from .store import OxigraphStore
 
     dist = Path(dist) if dist else paths.dist_dir()
@@ -104,17 +104,12 @@ def build(
         checked = require_valid(graph)
         report.validation = f"SHACL: {checked.summary_line()}"
         report.seconds += checked.seconds
-    turtle = graph.serialize(format="turtle", encoding="utf-8")
-    atomic.replace_dir(dist / paths.STORE_DIR, lambda tmp: OxigraphStore.write(graph, tmp))
+    # The export module's canonical writer: the same ontology gives a byte-identical dist/smr-kg.ttl,
+    # so diffs between builds show only what changed.
+    canonical = Canonical(graph)
+    turtle = to_turtle(canonical).encode("utf-8")
+    ntriples = to_ntriples(canonical).encode("utf-8")
+    atomic.replace_dir(dist / paths.STORE_DIR, lambda tmp: OxigraphStore.write(ntriples, tmp))
     atomic.write_bytes(dist / paths.BUILT_TTL, turtle)
     report.output = dist / paths.BUILT_TTL
     return report
-
-
-def _is_bnode(node) -> bool:
-    from rdflib import BNode
-
-    return isinstance(node, BNode)
-
-
-__all__ = ["BuildReport", "build", "build_graph", "SMR"]

@@ -123,12 +123,13 @@ class OxigraphStore(QueryForms):
             raise SmrKgError(f"cannot open the store at {directory}: {exc} (rebuild it with `smr-kg build`)") from None
 
     @staticmethod
-    def write(graph: Graph, directory: Path) -> None:
-        """Create an on-disk store at ``directory`` holding ``graph``."""
+    def write(ntriples: bytes, directory: Path) -> None:
+        """Create an on-disk store at ``directory`` holding ``ntriples`` (the build already has
+        them serialized, so the graph is not serialized a second time here)."""
         import pyoxigraph as ox
 
         store = ox.Store(str(directory))
-        store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
         store.flush()
         del store
 
