@@ -167,8 +167,13 @@ def test_owlready2_loads_the_rdfxml_export(exports, built_graph, tmp_path):
     assert {c.iri for c in world.classes()} == named
     af = world[str(SMR.AtrialFibrillation)]
     assert "atrial fibrillation" in [str(label) for label in af.label]
-    restrictions = [r for r in af.is_a if isinstance(r, owlready2.Restriction)]
-    assert any(r.property.iri == str(SMR.actsThrough) and r.value.iri == str(SMR.LeftAtrialDilation) for r in restrictions)
+    # claims are annotations (no conclusions drawn from them), definitions are restrictions
+    acts_through = world[str(SMR.actsThrough)]
+    assert isinstance(acts_through, owlready2.AnnotationPropertyClass)
+    assert world[str(SMR.LeftAtrialDilation)] in acts_through[af]
+    dilation = world[str(SMR.LeftAtrialDilation)]
+    restrictions = [r for r in dilation.is_a if isinstance(r, owlready2.Restriction)]
+    assert any(r.property.iri == str(SMR.actsOn) and r.value.iri == str(SMR.LeftAtrium) for r in restrictions)
 
 
 # -- the canonical form on shapes the real graph may not have --------------------------------------

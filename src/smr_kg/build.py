@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from . import atomic, paths
 from .load import load_ontology
@@ -25,6 +25,9 @@ class BuildReport:
     """What a build produced, for the CLI's summary and for tests."""
 
     classes: int
+    claims: int
+    held_out: dict[str, int]
+    """Claims that became no edge, by status label (hypothesis, contested, unsupported)."""
     asserted_edges: int
     inherited_edges: int
     closure_edges: int
@@ -47,6 +50,7 @@ class BuildReport:
         return (
             f"built {self.triples} triples{where}\n"
             f"  classes: {self.classes}\n"
+            f"  claims: {self.claims} ({self._held_out_text()})\n"
             f"  edges: {self.asserted_edges} asserted, {self.inherited_edges} inherited, "
             f"{self.closure_edges} causal-closure; {self.inferred_subclass_links} inferred subclass links\n"
             f"  evidence sources: {self.evidence_sources}\n"
@@ -54,6 +58,13 @@ class BuildReport:
             f"  {self.validation}\n"
             f"  time: {self.seconds:.1f} s"
         )
+
+    def _held_out_text(self) -> str:
+        held = sum(self.held_out.values())
+        if not held:
+            return "all accepted"
+        detail = ", ".join(f"{n} {status}" for status, n in sorted(self.held_out.items()))
+        return f"{self.claims - held} accepted; {held} held out: {detail}"
 
 
 def build_graph(ontology_dir: Path | None = None, reasoner: bool = True) -> tuple[Graph, BuildReport]:
@@ -75,6 +86,8 @@ def build_graph(ontology_dir: Path | None = None, reasoner: bool = True) -> tupl
     graph += mapping_graph(ontology_dir)  # SKOS links to clinical vocabularies (ontology/mappings/)
     report = BuildReport(
         classes=len({c for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}),
+        claims=added.claims,
+        held_out={str(graph.value(status, RDFS.label) or status): n for status, n in added.held_out.items()},
         asserted_edges=added.asserted_edges,
         inherited_edges=added.inherited_edges,
         closure_edges=added.closure_edges,

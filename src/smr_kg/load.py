@@ -62,12 +62,27 @@ def parse_into(graph: Graph, path: Path) -> Graph:
 
 
 def load_files(files: Iterable[Path]) -> Graph:
-    """Parse several files into one graph with the project's prefixes bound."""
+    """Parse several files into one graph with the project's prefixes bound.
+
+    RDF files are read first; claims tables (``*.tsv``, see :mod:`smr_kg.claims`) are then
+    compiled against everything the RDF declares, so a table may use any file's classes and
+    sources, whatever the order of ``files``.
+    """
+    from .claims import compile_tables, is_table, reject_claim_axioms
     from .prefixes import bind_prefixes
 
+    files = [Path(f) for f in files]
     graph = bind_prefixes(Graph())
     for path in files:
-        parse_into(graph, path)
+        if not is_table(path):
+            parse_into(graph, path)
+    tables = [path for path in files if is_table(path)]
+    if tables:
+        missing = next((path for path in tables if not path.is_file()), None)
+        if missing is not None:
+            raise InputError(f"{missing}: no such file")
+        graph += compile_tables(graph, tables)
+    reject_claim_axioms(graph)
     return graph
 
 
@@ -80,12 +95,14 @@ def turtle_files(directory: Path, kind: str) -> list[Path]:
 
 
 def ontology_files(directory: Path | None = None) -> list[Path]:
-    """The Turtle files that together form the ontology."""
-    return turtle_files(Path(directory) if directory else paths.ontology_dir(), "ontology")
+    """The files that together form the ontology: the Turtle, then the claims tables."""
+    directory = Path(directory) if directory else paths.ontology_dir()
+    return turtle_files(directory, "ontology") + sorted(directory.glob("*.tsv"))
 
 
 def load_ontology(directory: Path | None = None) -> Graph:
-    """The asserted ontology: every ``ontology/*.ttl`` file merged."""
+    """The asserted ontology: every ``ontology/*.ttl`` file merged, with the claims tables
+    (``ontology/*.tsv``) compiled into claim records and definitional axioms."""
     return load_files(ontology_files(directory))
 
 

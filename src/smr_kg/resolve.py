@@ -45,10 +45,12 @@ SYNONYMS = (EXACT_SYNONYM, SKOS.altLabel)
 MAPPINGS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
 
 _NAMES_QUERY = """
+# Names of terms; claim records are labelled with the sentence they state, which is not a term.
 SELECT ?term ?property ?text WHERE {
   VALUES ?property { %s }
   ?term ?property ?text .
   FILTER(isIRI(?term) && isLiteral(?text))
+  FILTER NOT EXISTS { ?term a <https://w3id.org/smr-kg/Claim> }
 }
 """ % " ".join(f"<{p}>" for p in LABELS + SYNONYMS)
 
