@@ -21,7 +21,7 @@ from smr_kg.namespaces import SMR
 from smr_kg.sctid import is_valid_sctid
 from smr_kg.store import store_for_graph
 
-# Codes shared/domain/facts.md says are wrong, disputed or single-sourced for the concept named
+# Codes the curators found wrong, disputed or single-sourced for the concept named
 # (section in the comment). None may appear as a mapping; the disputed ones must be named in a
 # NoTermFound row instead.
 NEVER_MAPPED = {
@@ -77,7 +77,7 @@ def test_every_linked_vocabulary_is_used(rows):
 
 
 @pytest.mark.parametrize("code,reason", sorted(NEVER_MAPPED.items()))
-def test_no_mapping_uses_a_code_facts_md_flags(rows, code, reason):
+def test_no_mapping_uses_a_code_the_curators_flagged(rows, code, reason):
     assert code not in {m.object_id for m in rows}, reason
 
 
@@ -146,7 +146,7 @@ def test_unmapped_lists_concepts_without_a_code_and_not_coded_ones(built_graph, 
 
 # -- bad input ---------------------------------------------------------------------------------
 
-GOOD_ROW = "smr:AtrialFibrillation\tatrial fibrillation\tskos:exactMatch\tSNOMEDCT:49436004\tAtrial fibrillation\tsemapv:ManualMappingCuration\t0.95\tfacts.md §1a"
+GOOD_ROW = "smr:AtrialFibrillation\tatrial fibrillation\tskos:exactMatch\tSNOMEDCT:49436004\tAtrial fibrillation\tsemapv:ManualMappingCuration\t0.95\tC2: MONDO mapping set; OHDSI Phenotype Library."
 HEADER = "subject_id\tsubject_label\tpredicate_id\tobject_id\tobject_label\tmapping_justification\tconfidence\tcomment"
 META = "# curie_map:\n#   SNOMEDCT: http://snomed.info/id/\n#   smr: https://w3id.org/smr-kg/\n# mapping_set_id: https://example.org/x\n"
 
@@ -164,7 +164,7 @@ def _write(tmp_path: Path, body: str, meta: str = META) -> Path:
     (GOOD_ROW.replace("smr:AtrialFibrillation", "MONDO:0004981"), "not an smr-kg concept"),
     (GOOD_ROW.replace("0.95", "high"), "is not a number"),
     (GOOD_ROW.replace("0.95", "1.5"), "not between 0 and 1"),
-    (GOOD_ROW.replace("facts.md §1a", " "), "needs a comment"),
+    (GOOD_ROW.replace("C2: MONDO mapping set; OHDSI Phenotype Library.", " "), "needs a comment"),
     (GOOD_ROW.rsplit("\t", 1)[0], "wrong number of tab-separated fields"),
     (GOOD_ROW + "\n" + GOOD_ROW, "duplicate of the mapping on line"),
 ])
