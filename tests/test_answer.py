@@ -322,3 +322,11 @@ def test_committed_answer_page_matches_the_graph(run_cli, tmp_path) -> None:
     assert out.read_text(encoding="utf-8") == committed.read_text(encoding="utf-8"), (
         "docs/answers.md is stale: run `smr-kg answer causes -o docs/answers.md`"
     )
+
+
+def test_a_tentative_claim_says_may(store) -> None:
+    """Regression (issue 9, item 13): rhythm control *may* decrease atrial functional MR."""
+    data = json.loads(render_answer(store, "treatment", "json"))
+    [rhythm] = [c for c in _claims(data) if c["subject"] and c["subject"]["id"] == "smr:RhythmControl"]
+    assert rhythm["status"]["id"] == "smr:Tentative"
+    assert "tentative: the sources say it may" in rhythm["marks"]

@@ -114,3 +114,18 @@ def test_lookup_refuses_unknown_terms_with_exit_1(run_cli, term, message):
     code, out, err = run_cli("lookup", term)
     assert code == 1 and out == ""
     assert message in err and "Traceback" not in err
+
+
+def test_held_out_causes_are_not_caused_by_unless_asked(run_cli):
+    """Regression (issue 9, item 1): HCM was listed under SMR's "Caused by"."""
+    code, out, _ = run_cli("lookup", "secondary mitral regurgitation")
+    assert code == 0
+    caused_by = next(line for line in out.splitlines() if line.strip().startswith("Caused by"))
+    assert "hypertrophic cardiomyopathy" not in caused_by and "atrial fibrillation" in caused_by
+    assert "systolic anterior motion" not in out
+    code, out, _ = run_cli("lookup", "hypertrophic cardiomyopathy", "--include-contested")
+    assert code == 0
+    line = next(line for line in out.splitlines() if line.strip().startswith("- systolic anterior motion"))
+    assert "held out: contested" in line
+    code, out, _ = run_cli("lookup", "hypertrophic cardiomyopathy")
+    assert "- systolic anterior motion" not in out and "How it leads to" not in out

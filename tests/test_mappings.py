@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -235,3 +234,29 @@ def test_mappings_command_validates_and_refuses_nonsense(run_cli):
     assert code == 2 and "--unmapped" in err
     code, _, err = run_cli("mappings", "--unmapped", "--vocabulary", "ICD9")
     assert code == 2 and "unknown vocabulary" in err
+
+
+def test_every_mapped_code_has_its_label(rows):
+    """Regression (issue 9, item 11): four rows had an empty object_label."""
+    assert not [m.line for m in rows if not m.no_term_found and not m.object_label]
+
+
+@pytest.mark.parametrize("subject, code, predicate", [
+    ("smr:Cardiomyopathy", "ICD10CM:I42", "skos:narrowMatch"),          # I42 excludes ischaemic cardiomyopathy
+    ("smr:LeftVentricularSystolicDysfunction", "SNOMEDCT:134401001", "skos:closeMatch"),  # a disorder, not a mechanism
+    ("smr:CoronaryArteryDisease", "MONDO:0005010", "skos:closeMatch"),  # MONDO: = DOID:3393 = MESH:D003324
+    ("smr:CoronaryArteryDisease", "DOID:3393", "skos:closeMatch"),
+    ("smr:CoronaryArteryDisease", "MESH:D003324", "skos:closeMatch"),
+])
+def test_mapping_predicates_the_clinical_review_corrected(rows, subject, code, predicate):
+    """Regression (issue 9, item 11)."""
+    [row] = [m for m in rows if m.subject_id == subject and m.object_id == code]
+    assert row.predicate_id == predicate
+
+
+def test_treats_is_not_mapped_to_a_substance_only_relation(built_graph):
+    """Regression (issue 9, item 11): RO:0002606 is "is substance that treats"; TEER and surgery
+    are not substances, so it is only a narrower match of smr:treats."""
+    ro_treats = URIRef("http://purl.obolibrary.org/obo/RO_0002606")
+    assert (SMR.treats, ns.SKOS.closeMatch, ro_treats) not in built_graph
+    assert (SMR.treats, ns.SKOS.narrowMatch, ro_treats) in built_graph

@@ -79,3 +79,14 @@ def test_logical_graph_drops_axiom_annotations() -> None:
     logical = reason.logical_graph(graph)
     assert not list(logical.subjects(RDF.type, OWL.Axiom))
     assert (SMR.Child, None, None) in logical
+
+
+def test_every_axiom_the_reasoner_sees_is_definitional() -> None:
+    """docs/adr/0001: the only existential restrictions HermiT sees are on the definitional
+    relations (anatomy, participation), which hold for every instance; no claim is an axiom."""
+    from rdflib.namespace import OWL, RDF
+
+    logical = reason.logical_graph(load_files(ontology_files()))
+    on = {p for p in logical.objects(None, OWL.onProperty)}
+    assert on == {SMR.actsOn, SMR.partOf}
+    assert not [s for s in logical.subjects(RDF.type, SMR.Claim) if (s, SMR.subject, None) in logical]
