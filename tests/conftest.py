@@ -2,6 +2,10 @@
 
 Every CLI call in the tests then reads that build through ``$SMR_KG_DIST``, so no test touches
 the checkout's own dist/ and the suite runs on a clean clone.
+
+Tests that need an external tool call ``require_tool``: it skips with a reason when the tool is
+absent, but fails when the tool is named in ``$SMR_KG_REQUIRE`` (comma-separated, set by
+``.ci/run``, which installs those tools), so CI cannot pass by skipping them.
 """
 
 from __future__ import annotations
@@ -16,6 +20,25 @@ from smr_kg import paths
 from smr_kg.build import BuildReport, build
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def required_tools() -> set[str]:
+    """The tools ``$SMR_KG_REQUIRE`` says must be present (CI installs them)."""
+    return {name.strip() for name in os.environ.get("SMR_KG_REQUIRE", "").split(",") if name.strip()}
+
+
+@pytest.fixture
+def require_tool():
+    """``require_tool(name, present, reason)``: skip when absent, fail if ``$SMR_KG_REQUIRE`` names it."""
+
+    def check(name: str, present: bool, reason: str) -> None:
+        if present:
+            return
+        if name in required_tools():
+            pytest.fail(f"{name} is required in this run (SMR_KG_REQUIRE) but absent: {reason}")
+        pytest.skip(reason)
+
+    return check
 
 
 @pytest.fixture(scope="session")
