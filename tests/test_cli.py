@@ -41,3 +41,22 @@ def test_console_script_runs_as_module() -> None:
     done = subprocess.run([sys.executable, "-m", "smr_kg.cli", "--version"], capture_output=True, text=True)
     assert done.returncode == 0
     assert done.stdout.startswith("smr-kg ")
+
+
+def test_every_environment_variable_is_in_help_and_readme() -> None:
+    """Each variable the code reads is listed in paths.ENVIRONMENT, `smr-kg --help` and the README."""
+    import re
+    from pathlib import Path
+
+    from smr_kg.paths import ENVIRONMENT
+
+    root = Path(__file__).resolve().parents[1]
+    read = set()
+    for source in (root / "src" / "smr_kg").rglob("*.py"):
+        read |= set(re.findall(r"""(?:environ(?:\.get)?\s*[\[(]|getenv\()\s*["']([A-Z0-9_]+)["']""", source.read_text()))
+    assert read and read <= set(ENVIRONMENT), read - set(ENVIRONMENT)
+    done = subprocess.run([sys.executable, "-m", "smr_kg.cli", "--help"], capture_output=True, text=True)
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for name in ENVIRONMENT:
+        assert name in done.stdout, name
+        assert f"`{name}`" in readme, name

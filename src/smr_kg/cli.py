@@ -15,12 +15,29 @@ from collections.abc import Sequence
 from . import __version__
 from .commands import COMMAND_MODULES
 from .errors import SmrKgError
+from .paths import ENVIRONMENT
+
+
+def epilog() -> str:
+    """Where builds go and every environment variable, so `--help` is the whole interface."""
+    import textwrap
+
+    width = max(len(name) for name in ENVIRONMENT)
+    lines = [f"  {name.ljust(width)}  {what}" for name, what in ENVIRONMENT.items()]
+    where = textwrap.fill(
+        "Builds go to dist/ of a source checkout, or to the per-user data directory when smr-kg is "
+        "installed from a wheel (Linux: ~/.local/share/smr-kg/dist); `smr-kg build --dist DIR` or "
+        "SMR_KG_DIST choose another.", width=100,
+    )
+    return where + "\n\nenvironment variables:\n" + "\n".join(lines)
 
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="smr-kg",
         description="An evidence-linked knowledge graph of secondary (functional) mitral regurgitation.",
+        epilog=epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     top.add_argument("--version", action="version", version=f"smr-kg {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
