@@ -7,17 +7,17 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib import namespace as ns
 
 from smr_kg import prefixes
 from smr_kg.errors import InputError
 from smr_kg.mappings import (
     CODE_PATTERNS, code_problem, curie_map, default_mapping_file, mapping_graph, read_mappings, unmapped,
-    validate_with_sssom,
 )
 from smr_kg.namespaces import SMR
 from smr_kg.sctid import is_valid_sctid
+from smr_kg.sssom_io import validate_with_sssom
 from smr_kg.store import store_for_graph
 
 # Codes the curators found wrong, disputed or single-sourced for the concept named
@@ -123,8 +123,32 @@ def test_the_build_merges_every_mapping_as_a_skos_triple(rows, built_graph):
     assert (SMR.AtrialFibrillation, ns.SKOS.exactMatch, URIRef("http://snomed.info/id/49436004")) in built_graph
 
 
+def test_exact_and_close_matches_are_also_obo_xrefs_and_every_mapping_carries_its_sssom_metadata(rows, built_graph):
+    from smr_kg.namespaces import OBOINOWL
+
+    sssom = ns.Namespace("https://w3id.org/sssom/")
+    for m in rows:
+        if m.no_term_found:
+            continue
+        xref = (m.subject_iri, OBOINOWL.hasDbXref, Literal(m.object_id))
+        assert (xref in built_graph) == (m.predicate_id in ("skos:exactMatch", "skos:closeMatch")), m.line
+        for triple in [(m.subject_iri, m.predicate_iri, m.object_iri)] + ([xref] if xref in built_graph else []):
+            axioms = [
+                a for a in built_graph.subjects(ns.OWL.annotatedTarget, triple[2])
+                if (a, ns.OWL.annotatedSource, triple[0]) in built_graph
+                and (a, ns.OWL.annotatedProperty, triple[1]) in built_graph
+            ]
+            assert len(axioms) == 1, (m.line, triple)
+            (axiom,) = axioms
+            assert built_graph.value(axiom, sssom.mapping_justification) == prefixes.expand(m.mapping_justification)
+            assert float(built_graph.value(axiom, sssom.confidence)) == m.confidence
+            assert str(built_graph.value(axiom, sssom.author_label)) == m.author_label
+    assert (SMR.AtrialFibrillation, OBOINOWL.hasDbXref, Literal("SNOMEDCT:49436004")) in built_graph
+    assert (SMR.AtrialFibrillation, OBOINOWL.hasDbXref, Literal("ICD10CM:I48")) not in built_graph  # broader
+
+
 def test_mapping_graph_of_a_directory_without_mappings_is_empty(tmp_path):
-    assert len(mapping_graph(tmp_path)) == 0
+    assert not list(mapping_graph(tmp_path).subjects(ns.OWL.annotatedSource, None))
 
 
 def test_unmapped_lists_concepts_without_a_code_and_not_coded_ones(built_graph, rows):
@@ -218,6 +242,27 @@ def test_mappings_command_prints_sssom_tsv_and_json(run_cli):
     data = json.loads(out)
     assert data["metadata"]["mapping_set_id"].startswith("https://w3id.org/smr-kg/")
     assert any(m["object_id"] == "MESH:D008944" for m in data["mappings"])
+
+
+@pytest.mark.parametrize("fmt, sssom_format", [("sssom-json", "json"), ("sssom-tsv", "tsv")])
+def test_the_sssom_tool_parses_both_sssom_formats(run_cli, tmp_path, fmt, sssom_format):
+    import subprocess
+    import sys
+
+    code, out, _ = run_cli("mappings", "--format", fmt)
+    assert code == 0
+    given = tmp_path / f"mappings.{sssom_format}"
+    given.write_text(out, encoding="utf-8")
+    parsed = tmp_path / "parsed.sssom.tsv"
+    cli = Path(sys.executable).with_name("sssom")
+    done = subprocess.run([str(cli), "parse", "-I", sssom_format, str(given), "-o", str(parsed)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-1500:]
+    table = parsed.read_text(encoding="utf-8")
+    assert "smr:AtrialFibrillation\tatrial fibrillation\tskos:exactMatch\tSNOMEDCT:49436004" in table
+    mapped = [m for m in read_mappings() if not m.no_term_found]
+    objects = [line.split("\t")[3] for line in table.splitlines() if line.startswith("smr:")]
+    assert len([o for o in objects if o != "sssom:NoTermFound"]) == len(mapped)
 
 
 def test_mappings_command_lists_unmapped_concepts(run_cli):

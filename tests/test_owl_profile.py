@@ -69,3 +69,6 @@ def test_both_exports_have_no_owl2_dl_profile_violation(checker, exported, tmp_p
     assert done.returncode == 0
     # Every file was really read: the OWL API found axioms in each.
     assert all(int(line.rsplit("axioms=", 1)[1]) > 1000 for line in summaries), summaries
+    # The OWL API's OBO writer (ROBOT's) turns the oboInOwl:hasDbXref codes into xref lines.
+    stanza = obo.read_text(encoding="utf-8").split("\nname: atrial fibrillation\n", 1)[1].split("\n\n", 1)[0]
+    assert "xref: SNOMEDCT:49436004 {" in stanza and "sssom/confidence" in stanza

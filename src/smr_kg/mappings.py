@@ -4,7 +4,7 @@
 each row says which code, which SKOS predicate (chosen honestly: exact, close, broad, narrow or
 related), how confident the curators are and, in its comment, which public sources
 confirm it. The build reads the TSV with :mod:`csv` (the ``sssom`` package pulls in pandas and
-LinkML and takes 1.6 s to import, so it is only used to *validate* the file, on request).
+LinkML and takes 1.6 s to import, so it is only used on request: :mod:`smr_kg.sssom_io`).
 
 Rows whose object is ``sssom:NoTermFound`` record a search that found no code, or a candidate
 code that was left out on purpose (disputed, single-sourced, a different concept); they add no
@@ -14,6 +14,7 @@ triple, but ``smr-kg mappings --unmapped`` shows their reasons.
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -209,39 +210,61 @@ def code_problem(curie: str) -> str | None:
     return None
 
 
+SSSOM_ANNOTATIONS = ("mapping_justification", "confidence", "author_label")
+"""The SSSOM slots each mapping carries into the graph as axiom annotations (``sssom:<slot>``)."""
+
+
 def mapping_graph(ontology_dir: Path | None = None) -> Graph:
-    """The SKOS triples of every mapping file of ``ontology_dir`` (none if it has no mappings/)."""
+    """The mappings of ``ontology_dir`` as the graph carries them (none if it has no mappings/).
+
+    Each row becomes its SKOS triple (what SPARQL and SKOS tools read) and, for an exact or close
+    match, also ``oboInOwl:hasDbXref "PREFIX:ID"`` (the OBO convention, which pronto, OAK and the
+    OWL API's OBO writer read as xrefs; broader/narrower links are not xrefs). Both triples are
+    annotated with the row's SSSOM metadata (justification, confidence, author) by an
+    ``owl:Axiom``, as SSSOM's own OWL output does, and the annotation properties are declared so
+    the graph stays OWL 2 DL.
+    """
+    from rdflib import Literal
+    from rdflib.namespace import OWL, RDF, XSD
+
+    from .namespaces import OBOINOWL
+
     graph = Graph()
+    sssom = {slot: URIRef(prefixes.PREFIX_MAP["sssom"] + slot) for slot in SSSOM_ANNOTATIONS}
+    for prop in (*sssom.values(), OBOINOWL.hasDbXref):
+        graph.add((prop, RDF.type, OWL.AnnotationProperty))
     for path in mapping_files(ontology_dir):
         for m in read_mappings(path):
-            if not m.no_term_found:
-                graph.add((m.subject_iri, m.predicate_iri, m.object_iri))
+            if m.no_term_found:
+                continue
+            statements = [(m.subject_iri, m.predicate_iri, m.object_iri)]
+            if m.predicate_id in EQUIVALENT_PREDICATES:
+                statements.append((m.subject_iri, OBOINOWL.hasDbXref, Literal(m.object_id)))
+            annotations = [
+                (sssom["mapping_justification"], prefixes.expand(m.mapping_justification)),
+                (sssom["confidence"], Literal(m.confidence, datatype=XSD.double)),
+            ]
+            if m.author_label:
+                annotations.append((sssom["author_label"], Literal(m.author_label)))
+            for triple in statements:
+                graph.add(triple)
+                _annotate(graph, triple, annotations)
     return graph
 
 
-def validate_with_sssom(path: Path | None = None) -> list[str]:
-    """Problems the ``sssom`` package finds (JSON schema, prefix map, CURIE format); [] when valid."""
-    import logging
-    import warnings
+def _annotate(graph: Graph, triple: tuple, annotations) -> None:
+    """Annotate ``triple`` with an ``owl:Axiom`` (OWL's way to annotate an annotation assertion),
+    under a stable blank-node label so builds stay byte-identical."""
+    from rdflib import BNode
+    from rdflib.namespace import OWL, RDF
 
-    path = Path(path) if path else default_mapping_file()
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.CRITICAL)  # sssom logs every finding; they are returned instead
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # pandas deprecation noise from inside sssom
-            from sssom.parsers import parse_sssom_table
-            from sssom.validators import validate
-
-            try:
-                msdf = parse_sssom_table(str(path))
-            except Exception as exc:  # sssom raises pandas/yaml/linkml errors for unreadable files
-                return [f"sssom cannot parse {path}: {str(exc).splitlines()[0][:300]}"]
-            reports = validate(msdf, fail_on_error=False)
-    finally:
-        root.setLevel(level)
-    return [f"{kind.value}: {result.message}" for kind, report in reports.items() for result in report.results]
+    axiom = BNode("map" + hashlib.sha1(" ".join(map(str, triple)).encode("utf-8")).hexdigest()[:16])
+    graph.add((axiom, RDF.type, OWL.Axiom))
+    graph.add((axiom, OWL.annotatedSource, triple[0]))
+    graph.add((axiom, OWL.annotatedProperty, triple[1]))
+    graph.add((axiom, OWL.annotatedTarget, triple[2]))
+    for p, o in annotations:
+        graph.add((axiom, p, o))
 
 
 @dataclass(frozen=True)
@@ -367,5 +390,5 @@ def _check_curie_map(path: Path) -> None:
 
 __all__ = [
     "Mapping", "Unmapped", "check_mapping", "code_problem", "curie_map", "mapping_files",
-    "mapping_graph", "metadata", "read_mappings", "unmapped", "validate_with_sssom",
+    "mapping_graph", "metadata", "read_mappings", "unmapped",
 ]

@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+FORMATS = ("sssom-tsv", "sssom-json", "tsv", "json", "sssom")
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -14,9 +16,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Print the links from smr-kg concepts to SNOMED CT, ICD-10-CM, MeSH, UMLS, MONDO, "
         "DOID and LOINC (ontology/mappings/smr.sssom.tsv, the source of truth).",
     )
-    p.add_argument("--format", "-f", choices=("sssom", "tsv", "json"), default="sssom",
-                   help="sssom: the SSSOM/TSV file with its metadata block; tsv: the table only; "
-                   "json: metadata and mappings as JSON (default: sssom)")
+    p.add_argument("--format", "-f", choices=FORMATS, default="sssom-tsv",
+                   help="sssom-tsv (default; `sssom` is an alias): the SSSOM/TSV file with its metadata "
+                   "block; sssom-json: SSSOM-JSON, written by the sssom package; tsv: the table only, for "
+                   "spreadsheets; json: smr-kg's plain JSON (metadata and rows)")
     what = p.add_mutually_exclusive_group()
     what.add_argument("--unmapped", action="store_true",
                       help="list concepts of the built graph with no exact or close match, with their "
@@ -47,7 +50,11 @@ def run(args: argparse.Namespace) -> int:
         return _expressions(rows, args.format)
     if args.format == "json":
         print(json.dumps({"metadata": metadata(path), "mappings": [m.as_dict() for m in rows]}, indent=2, ensure_ascii=False))
-    elif args.format == "sssom":
+    elif args.format == "sssom-json":
+        from ..sssom_io import sssom_json
+
+        sys.stdout.write(sssom_json(path))
+    elif args.format in ("sssom-tsv", "sssom"):
         sys.stdout.write(path.read_text(encoding="utf-8"))  # the file as published, metadata block included
     else:
         _, table = split_sssom(path)
@@ -56,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _validate(path) -> int:
-    from ..mappings import validate_with_sssom
+    from ..sssom_io import validate_with_sssom
 
     problems = validate_with_sssom(path)
     if problems:
