@@ -24,4 +24,13 @@ class InputError(SmrKgError):
 
 
 class ReasonerError(SmrKgError):
-    """The ontology is inconsistent or has unsatisfiable classes, or HermiT cannot run."""
+    """The ontology is inconsistent or has unsatisfiable classes, or HermiT cannot run.
+
+    ``unsatisfiable`` (class IRIs) and ``inconsistent`` say which, so the build can name the
+    user's file that caused it.
+    """
+
+    def __init__(self, message: str, unsatisfiable: tuple[str, ...] = (), inconsistent: bool = False) -> None:
+        super().__init__(message)
+        self.unsatisfiable = unsatisfiable
+        self.inconsistent = inconsistent

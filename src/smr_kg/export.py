@@ -81,11 +81,12 @@ def serialize(graph: Graph, fmt: str) -> bytes:
     return out if isinstance(out, bytes) else out.encode("utf-8")
 
 
-def export(fmt: str, which: str = "full", output: Path | None = None) -> bytes:
-    """Serialize the chosen graph; write it atomically to ``output`` when given. Returns the bytes."""
+def export(fmt: str, which: str = "full", output: Path | None = None, graph: Graph | None = None) -> bytes:
+    """Serialize ``graph`` (default: the chosen graph, :func:`load_graph`); write it atomically to
+    ``output`` when given. Returns the bytes."""
     if output is not None and Path(output).is_dir():
         raise InputError(f"{output} is a directory: give a file name for -o")
-    data = serialize(load_graph(which), fmt)
+    data = serialize(graph if graph is not None else load_graph(which), fmt)
     if output is not None:
         output = Path(output)
         try:

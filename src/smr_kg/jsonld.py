@@ -63,16 +63,16 @@ def _root_cause(exc: BaseException) -> str:
     return str(message).splitlines()[0][:300]
 
 
-def parse_jsonld(path: Path) -> Graph:
-    """Parse a JSON-LD file into an rdflib graph through PyLD."""
+def parse_jsonld_text(text: str, name: str) -> Graph:
+    """Parse a JSON-LD document into an rdflib graph through PyLD; ``name`` is used in errors."""
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}: JSON syntax error: {exc.msg}") from None
+        raise InputError(f"{name}:{exc.lineno}: JSON syntax error: {exc.msg}") from None
     try:
         nquads = to_nquads(document)
     except Exception as exc:  # PyLD wraps loader and syntax failures in nested JsonLdErrors
-        raise InputError(f"{path}: invalid JSON-LD: {_root_cause(exc)}") from None
+        raise InputError(f"{name}: invalid JSON-LD: {_root_cause(exc)}") from None
     graph = Graph()
     graph.parse(data=nquads, format="nt")
     return graph

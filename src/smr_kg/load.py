@@ -36,28 +36,35 @@ def rdf_format(path: Path) -> str:
     return fmt
 
 
-def parse_into(graph: Graph, path: Path) -> Graph:
-    """Parse one file into ``graph``; raise :class:`InputError` naming file and line on failure."""
+def parse_into(graph: Graph, path: Path, fmt: str | None = None) -> Graph:
+    """Parse one file into ``graph`` (format by suffix unless ``fmt``); raise :class:`InputError`
+    naming file and line on failure."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    fmt = rdf_format(path)
-    try:
-        if fmt == "json-ld":
-            from .jsonld import parse_jsonld  # PyLD is only needed for JSON-LD input
+    return parse_data(graph, path.read_bytes(), fmt or rdf_format(path), str(path), path.resolve().as_uri())
 
-            graph += parse_jsonld(path)
+
+def parse_data(graph: Graph, data: bytes, fmt: str, name: str, base: str | None = None) -> Graph:
+    """Parse ``data`` (rdflib format ``fmt``, relative IRIs against ``base``) into ``graph``;
+    ``name`` (a file, or ``<stdin>``) is what error messages call it."""
+    try:
+        text = data.decode("utf-8")
+        if fmt == "json-ld":
+            from .jsonld import parse_jsonld_text  # PyLD is only needed for JSON-LD input
+
+            graph += parse_jsonld_text(text, name)
         else:
-            graph.parse(path, format=fmt)
+            graph.parse(data=text, format=fmt, publicID=base)
     except BadSyntax as exc:
         line = getattr(exc, "lines", 0) + 1
-        raise InputError(f"{path}:{line}: Turtle syntax error: {exc._why}") from None
+        raise InputError(f"{name}:{line}: Turtle syntax error: {exc._why}") from None
     except InputError:
         raise
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
+        raise InputError(f"{name}: not UTF-8 text ({exc.reason})") from None
     except Exception as exc:  # rdflib raises many parser-specific types; all mean bad input
-        raise InputError(f"{path}: cannot parse as {fmt}: {_first_line(exc)}") from None
+        raise InputError(f"{name}: cannot parse as {fmt}: {_first_line(exc)}") from None
     return graph
 
 

@@ -90,7 +90,8 @@ def classify(graph: Graph) -> ReasonerResult:
                 "the ontology is inconsistent: HermiT found no model for it. Typical causes: an "
                 "individual typed with two disjoint classes (e.g. a source that is also a therapy), "
                 "or a record whose property values contradict their ranges. Run `smr-kg build "
-                "--no-reasoner` and `smr-kg validate` to narrow it down."
+                "--no-reasoner` and `smr-kg validate` to narrow it down.",
+                inconsistent=True,
             ) from None
         except owlready2.OwlReadyJavaError as exc:
             raise ReasonerError(f"HermiT failed to run: {str(exc).strip()[:500]}") from None
@@ -102,7 +103,8 @@ def classify(graph: Graph) -> ReasonerResult:
             raise ReasonerError(
                 f"unsatisfiable class(es): {labels}. A class is unsatisfiable when its axioms "
                 "contradict the disjoint upper classes, e.g. a cause that `acts through` a therapy "
-                "instead of a mechanism."
+                "instead of a mechanism.",
+                unsatisfiable=tuple(unsatisfiable),
             )
         return _hierarchy(graph, world, time.perf_counter() - started)
     finally:

@@ -34,7 +34,7 @@ from rdflib.term import Node
 
 from . import paths, prefixes
 from .errors import InputError, SmrKgError
-from .load import load_files, load_ontology, ontology_files, parse_into, turtle_files
+from .load import load_files, load_ontology, turtle_files
 from .namespaces import OBOINOWL
 from .sctid import SNOMED_NAMESPACE, check_sctid
 
@@ -172,18 +172,18 @@ def validate_built(dist: Path | None = None, shapes: Graph | None = None) -> Rep
     return validate_graph(data, shapes, store)
 
 
-def validate_files(files: Iterable[Path], shapes: Graph | None = None) -> Report:
-    """Validate users' Turtle / JSON-LD files merged with the ontology they extend."""
-    data = load_ontology()
-    already = {p.resolve() for p in ontology_files()}
-    for path in files:
-        if Path(path).resolve() not in already:  # an ontology file given again adds nothing
-            parse_into(data, Path(path))
-    return validate_graph(data, shapes)
+def validate_files(files: Iterable[Path | str], shapes: Graph | None = None, input_format: str = "ttl") -> Report:
+    """Validate users' files (``-``: standard input) merged with the ontology they extend."""
+    from .inputs import merge, read_inputs
+
+    return validate_graph(merge(load_ontology(), read_inputs(files, input_format)), shapes)
 
 
-def require_valid(data: Graph, shapes: Graph | None = None, store=None) -> Report:
-    """Validate ``data`` and raise :class:`SmrKgError` naming shapes and nodes if any violation."""
+def require_valid(
+    data: Graph, shapes: Graph | None = None, store=None, origin: Callable[[Node], str | None] | None = None,
+) -> Report:
+    """Validate ``data`` and raise :class:`SmrKgError` naming shapes and nodes if any violation;
+    ``origin`` names the user's file a node comes from, so the message points at it."""
     report = validate_graph(data, shapes, store)
     violations = [r for r in report.results if r.severity == SH.Violation]
     if violations:
@@ -193,7 +193,8 @@ def require_valid(data: Graph, shapes: Graph | None = None, store=None) -> Repor
                 by_shape[r.shape].append(r.focus)
         parts = []
         for shape, nodes in by_shape.items():
-            shown = ", ".join(_compact(n) for n in nodes[:3]) + (f" and {len(nodes) - 3} more" if len(nodes) > 3 else "")
+            names = [_compact(n) + (f" in {where}" if origin and (where := origin(n)) else "") for n in nodes[:3]]
+            shown = ", ".join(names) + (f" and {len(nodes) - 3} more" if len(nodes) > 3 else "")
             parts.append(f"{_compact(shape)} ({shown})")
         raise SmrKgError(
             f"the ontology violates {len(by_shape)} shape(s): {'; '.join(parts)}. "

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ._inputs import add_input_arguments
+
 FORMAT_CHOICES = ("ttl", "jsonld", "nt", "xml")
 GRAPH_CHOICES = ("ontology", "full")
 
@@ -25,17 +27,26 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "edges and vocabulary mappings (needs `smr-kg build`); default: full")
     p.add_argument("-o", "--output", default=None,
                    help="write to FILE (atomically) instead of standard output")
+    add_input_arguments(p, "in memory (with --graph ontology: only merged), instead of reading dist/")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
     from ..export import export
+    from ._inputs import in_memory_graph, read
 
     if args.output is not None and args.output.endswith(("/", "\\")):
         raise InputError(f"{args.output} names a directory: give a file name for -o")
     output = Path(args.output) if args.output is not None else None
-    data = export(args.format, args.graph, output)
+    extensions = read(args)
+    graph = None
+    if extensions:
+        from ..inputs import merge
+        from ..load import load_ontology
+
+        graph = in_memory_graph(args, extensions) if args.graph == "full" else merge(load_ontology(), extensions)
+    data = export(args.format, args.graph, output, graph=graph)
     if output is None:
         sys.stdout.write(data.decode("utf-8"))  # every format is UTF-8 text
     else:

@@ -7,6 +7,7 @@ import sys
 
 from ..query import DEFAULT_TIMEOUT, FORMATS
 from ..store import DEFAULT_ENGINE, ENGINES
+from ._inputs import add_input_arguments
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,17 +31,20 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"stop a query that runs longer (default {DEFAULT_TIMEOUT:g}; 0 = no limit)")
     p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
                    help=f"SPARQL engine (default {DEFAULT_ENGINE}, the prebuilt store in dist/)")
+    add_input_arguments(p, "in memory, instead of reading dist/ (nothing is written)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..queries import find
     from ..query import bind, parse_params, render
-    from ..store import open_store
+    from ..store import open_store, store_for_graph
+    from ._inputs import in_memory_graph, read
 
     named = find(args.query)
     params = parse_params(args.param)
-    store = open_store(args.engine)
+    extensions = read(args)
+    store = store_for_graph(in_memory_graph(args, extensions), args.engine) if extensions else open_store(args.engine)
     bindings = bind(store, named, params)
     result = store.query(named.text, bindings, args.timeout or None)
     sys.stdout.write(render(result, args.format, store, bindings))

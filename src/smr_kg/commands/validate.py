@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ._inputs import INPUT_FORMAT_CHOICES
+
 FORMATS = ("human", "json", "ttl")  # smr_kg.validate.render; not imported here: the CLI starts without rdflib
 
 
@@ -16,13 +18,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=(
             "Validate against the SHACL shapes in shapes/ (ontology QC, evidence completeness, "
             "domain integrity). Without FILE, validates the built graph (dist/smr-kg.ttl); with "
-            "FILEs, validates them merged with the ontology they extend. Exit codes: 0 passed, "
+            "FILEs (- reads standard input), validates them merged with the ontology they extend. "
+            "Exit codes: 0 passed, "
             "1 violations (or warnings with --strict), 2 bad input (unreadable file, syntax error)."
         ),
-        epilog="example: smr-kg validate my-causes.ttl --format json",
+        epilog="examples: smr-kg validate my-causes.ttl --format json;  cat my.ttl | smr-kg validate -",
     )
-    p.add_argument("files", nargs="*", type=Path, metavar="FILE",
-                   help="Turtle (.ttl) or JSON-LD (.jsonld) files to validate with the ontology")
+    p.add_argument("files", nargs="*", metavar="FILE|DIR|-",
+                   help="Turtle, JSON-LD, N-Triples or RDF/XML files (or a directory of them, or - for "
+                   "standard input) to validate with the ontology")
+    p.add_argument("--input-format", choices=INPUT_FORMAT_CHOICES, default="ttl",
+                   help="the format of - (standard input); files are recognised by suffix (default: ttl)")
     p.add_argument("--format", "-f", choices=FORMATS, default="human",
                    help="human (default: grouped by severity and shape, with fix hints), json, "
                         "ttl (the W3C SHACL validation report)")
@@ -36,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from .. import atomic
     from ..validate import render, validate_built, validate_files
 
-    report = validate_files(args.files) if args.files else validate_built()
+    report = validate_files(args.files, input_format=args.input_format) if args.files else validate_built()
     text = render(report, args.format, strict=args.strict)
     if args.output:
         atomic.write_text(args.output, text)

@@ -1,0 +1,184 @@
+"""Users' own files (``--input FILE|DIR|-``), read beside the core ontology.
+
+Each input is parsed into a graph of its own before it is merged, so the build still knows which
+file said what: when the merged ontology contradicts the core (HermiT finds an unsatisfiable
+class, or no model at all), the error names the file and the class or individual responsible,
+and nothing is written. A directory contributes every RDF file under it; ``-`` reads standard
+input in ``--input-format``. Files of the core ontology given again are skipped (merging them twice
+would duplicate their blank nodes).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from rdflib import BNode, Graph, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS
+
+from .errors import InputError, ReasonerError, SmrKgError
+from .load import FORMATS, ontology_files, parse_data, parse_into
+
+STDIN = "-"
+INPUT_FORMATS: dict[str, str] = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "xml": "xml"}
+"""``--input-format`` choices (the format of ``-``) -> rdflib format names."""
+
+
+@dataclass
+class Extension:
+    """One user input, parsed on its own."""
+
+    name: str
+    """The file as the user named it, or ``<stdin>``."""
+    graph: Graph
+
+
+def input_files(spec: str | Path) -> list[Path]:
+    """The files an ``--input`` names: the file itself, or every RDF file under a directory."""
+    path = Path(spec)
+    if path.is_dir():
+        found = sorted(
+            p for p in path.rglob("*")
+            if p.is_file() and p.suffix.lower() in FORMATS and not any(part.startswith(".") for part in p.parts)
+        )
+        if not found:
+            raise InputError(f"{path}: no RDF files ({', '.join(sorted(FORMATS))}) in this directory")
+        return found
+    if not path.is_file():
+        raise InputError(f"{path}: no such file or directory")
+    return [path]
+
+
+def read_inputs(
+    specs: Iterable[str | Path], input_format: str = "ttl", stdin: BinaryIO | None = None,
+) -> list[Extension]:
+    """Parse every input (files, directories, ``-``) into its own graph, in the order given."""
+    specs = [str(s) for s in specs]
+    if specs.count(STDIN) > 1:
+        raise InputError("standard input (-) can be read only once")
+    if input_format not in INPUT_FORMATS:
+        raise InputError(f"unknown input format {input_format!r} (choose from {', '.join(INPUT_FORMATS)})")
+    core = {p.resolve() for p in ontology_files()}
+    out: list[Extension] = []
+    seen: set[Path] = set()
+    for spec in specs:
+        if spec == STDIN:
+            data = (stdin or sys.stdin.buffer).read()
+            out.append(Extension("<stdin>", parse_data(Graph(), data, INPUT_FORMATS[input_format], "<stdin>")))
+            continue
+        for path in input_files(spec):
+            resolved = path.resolve()
+            if resolved in core or resolved in seen:
+                continue
+            seen.add(resolved)
+            out.append(Extension(str(path), parse_into(Graph(), path)))
+    return out
+
+
+def merge(base: Graph, extensions: Iterable[Extension]) -> Graph:
+    """``base`` with every extension's triples added (in place; returned for chaining)."""
+    for extension in extensions:
+        base += extension.graph
+    return base
+
+
+def origin(node: object, extensions: Iterable[Extension]) -> str | None:
+    """The inputs that describe ``node`` (it is a subject there), or None for the core's own nodes."""
+    return _names(_describing(node, extensions)) or None
+
+
+def attribute(
+    error: ReasonerError, core: Graph, extensions: list[Extension], classify: Callable[[Graph], object],
+) -> SmrKgError:
+    """``error`` restated with the input file (and class or individual) that caused it.
+
+    An unsatisfiable class is blamed on the inputs that describe it; otherwise (a core class made
+    unsatisfiable, or an inconsistency) each input is reasoned over with the core alone to find
+    the ones that break it. In an inconsistent input, individuals typed with disjoint classes
+    are named.
+    """
+    merged = merge(_copy(core), extensions)
+    if error.unsatisfiable:
+        parts = []
+        for iri in error.unsatisfiable:
+            node = URIRef(iri)
+            owners = _describing(node, extensions) or _culprits(core, extensions, classify)
+            parts.append(f"{_names(owners)}: {_named(merged, node)} is unsatisfiable")
+        return SmrKgError(
+            f"{'; '.join(parts)}. Its axioms contradict the core ontology (e.g. a cause that "
+            "`acts through` a therapy, whose upper classes are disjoint). Nothing was written."
+        )
+    culprits = _culprits(core, extensions, classify)
+    details = [f"{e.name}: {clash}" for e in culprits for clash in disjoint_types(merged, e.graph)]
+    found = "; ".join(details) or f"{_names(culprits)} makes the ontology inconsistent (HermiT found no model)"
+    return SmrKgError(f"{found}. Nothing was written.")
+
+
+def disjoint_types(merged: Graph, extension: Graph) -> list[str]:
+    """Individuals of ``extension`` whose types fall under two disjoint classes of ``merged``."""
+    from .materialize import asserted_superclasses
+
+    ancestors = asserted_superclasses(merged)
+    pairs = _disjoint_pairs(merged)
+    clashes = []
+    for individual in sorted({s for s in extension.subjects(RDF.type, None) if isinstance(s, URIRef)}):
+        types = [t for t in merged.objects(individual, RDF.type) if isinstance(t, URIRef)]
+        covered = {(t, a) for t in types for a in {t, *ancestors.get(t, ())}}
+        for a, b in sorted(pairs):
+            left = sorted(t for t, up in covered if up == a)
+            right = sorted(t for t, up in covered if up == b)
+            if left and right:
+                kinds = f"a {_named(merged, left[0])} and a {_named(merged, right[0])}"
+                if (left[0], right[0]) != (a, b):
+                    kinds += f", kinds of the disjoint {_named(merged, a)} and {_named(merged, b)}"
+                else:
+                    kinds += ", which are disjoint"
+                clashes.append(f"{_named(merged, individual)} is {kinds}")
+                break
+    return clashes
+
+
+def _disjoint_pairs(graph: Graph) -> set[tuple[URIRef, URIRef]]:
+    pairs = {(a, b) for a, b in graph.subject_objects(OWL.disjointWith) if isinstance(a, URIRef) and isinstance(b, URIRef)}
+    for axiom in graph.subjects(RDF.type, OWL.AllDisjointClasses):
+        members = [m for m in Collection(graph, graph.value(axiom, OWL.members)) if isinstance(m, URIRef)]
+        pairs |= {(a, b) for i, a in enumerate(members) for b in members[i + 1:]}
+    return pairs
+
+
+def _culprits(core: Graph, extensions: list[Extension], classify: Callable[[Graph], object]) -> list[Extension]:
+    """The inputs that break the core on their own (all of them if only their combination does)."""
+    if len(extensions) == 1:
+        return extensions
+    found = []
+    for extension in extensions:
+        try:
+            classify(merge(_copy(core), [extension]))
+        except ReasonerError:
+            found.append(extension)
+    return found or extensions
+
+
+def _describing(node: object, extensions: Iterable[Extension]) -> list[Extension]:
+    return [e for e in extensions if (node, None, None) in e.graph]
+
+
+def _copy(graph: Graph) -> Graph:
+    copy = Graph()
+    copy += graph
+    return copy
+
+
+def _names(extensions: list[Extension]) -> str:
+    return ", ".join(e.name for e in extensions)
+
+
+def _named(graph: Graph, node: URIRef | BNode) -> str:
+    from .prefixes import compress
+
+    label = graph.value(node, RDFS.label)
+    return f"{compress(node)} ({label})" if label else compress(node)
