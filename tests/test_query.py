@@ -251,3 +251,16 @@ def test_a_query_past_the_timeout_is_stopped_and_the_process_exits(tmp_path: Pat
     assert done.returncode == 2, done.stderr
     assert "did not finish within 0.5 s" in done.stderr and "--timeout" in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_queries_lists_every_named_query_as_json(run_cli) -> None:
+    import json
+
+    from smr_kg.queries import list_queries
+
+    code, out, _ = run_cli("queries", "--format", "json")
+    listed = json.loads(out)
+    assert code == 0 and [q["name"] for q in listed] == [q.name for q in list_queries()]
+    causes_through = next(q for q in listed if q["name"] == "causes-through")
+    assert causes_through["question"] and causes_through["path"].endswith("causes-through.rq")
+    assert {"name": "mechanism", "kind": "term", "required": True}.items() <= causes_through["parameters"][0].items()

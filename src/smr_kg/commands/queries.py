@@ -7,6 +7,8 @@ import argparse
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("queries", help="list the named queries and the questions they answer")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text",
+                   help="text (default) or JSON: name, question, parameters, example and file of each query")
     p.set_defaults(func=run)
 
 
@@ -14,6 +16,18 @@ def run(args: argparse.Namespace) -> int:
     from ..queries import list_queries
 
     named = list_queries()
+    if args.format == "json":
+        import json
+        from dataclasses import asdict
+
+        print(json.dumps([
+            {
+                "name": q.name, "question": q.question, "example": q.example, "path": str(q.path),
+                "parameters": None if q.parameters is None else [asdict(p) for p in q.parameters],
+            }
+            for q in named
+        ], indent=2, ensure_ascii=False))
+        return 0
     width = max((len(q.name) for q in named), default=0)
     for q in named:
         params = ", ".join(p.name if p.required else f"[{p.name}]" for p in q.parameters or ())
