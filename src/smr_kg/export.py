@@ -39,6 +39,7 @@ FORMATS: dict[str, str] = {
     "nt": "N-Triples",
     "jsonld": "JSON-LD 1.1 (compacted, context embedded)",
     "xml": "RDF/XML",
+    "obojson": "OBO Graphs JSON (for pronto, OAK and other OBO tools; built graph only)",
 }
 GRAPHS: dict[str, str] = {
     "ontology": "the asserted ontology (ontology/*.ttl)",
@@ -75,6 +76,10 @@ def serialize(graph: Graph, fmt: str) -> bytes:
     writers: dict[str, Callable[[Canonical], str | bytes]] = {
         "ttl": to_turtle, "nt": to_ntriples, "jsonld": to_jsonld, "xml": to_rdfxml,
     }
+    if fmt == "obojson":
+        from .obo import to_obograph_json
+
+        return to_obograph_json(graph).encode("utf-8")
     if fmt not in writers:
         raise InputError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
     out = writers[fmt](Canonical(graph))
@@ -86,6 +91,8 @@ def export(fmt: str, which: str = "full", output: Path | None = None, graph: Gra
     ``output`` when given. Returns the bytes."""
     if output is not None and Path(output).is_dir():
         raise InputError(f"{output} is a directory: give a file name for -o")
+    if fmt == "obojson" and which != "full":
+        raise InputError("OBO Graphs JSON is written from the built graph: use --graph full (the default)")
     data = serialize(graph if graph is not None else load_graph(which), fmt)
     if output is not None:
         output = Path(output)

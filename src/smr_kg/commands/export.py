@@ -8,20 +8,21 @@ from pathlib import Path
 
 from ._inputs import add_input_arguments
 
-FORMAT_CHOICES = ("ttl", "jsonld", "nt", "xml")
+FORMAT_CHOICES = ("ttl", "jsonld", "nt", "xml", "obojson")
 GRAPH_CHOICES = ("ontology", "full")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "export",
-        help="write the graph as Turtle, JSON-LD, N-Triples or RDF/XML (deterministic)",
+        help="write the graph as Turtle, JSON-LD, N-Triples, RDF/XML or OBO Graphs JSON (deterministic)",
         description="Export the asserted ontology or the built graph. The same input always gives "
         "byte-identical output (sorted, stable blank-node labels), so release diffs are readable.",
     )
     p.add_argument("--format", "-f", choices=FORMAT_CHOICES, default="ttl",
                    help="ttl (Turtle), jsonld (JSON-LD 1.1, context embedded), nt (N-Triples), "
-                   "xml (RDF/XML, for Protégé and the OWL API); default: ttl")
+                   "xml (RDF/XML, for Protégé and the OWL API), obojson (OBO Graphs JSON, for pronto "
+                   "and OAK: each asserted relation once, codes as xrefs); default: ttl")
     p.add_argument("--graph", "-g", choices=GRAPH_CHOICES, default="full",
                    help="ontology: the asserted ontology/*.ttl; full: the built graph with materialized "
                    "edges and vocabulary mappings (needs `smr-kg build`); default: full")
