@@ -242,7 +242,9 @@ def mapping_graph(ontology_dir: Path | None = None) -> Graph:
                 statements.append((m.subject_iri, OBOINOWL.hasDbXref, Literal(m.object_id)))
             annotations = [
                 (sssom["mapping_justification"], prefixes.expand(m.mapping_justification)),
-                (sssom["confidence"], Literal(m.confidence, datatype=XSD.double)),
+                # xsd:decimal, not SSSOM's double: JSON-LD processors rewrite a double's lexical
+                # form (0.95 -> 9.5E-1), so a double would not round-trip through the JSON-LD export.
+                (sssom["confidence"], Literal(str(m.confidence), datatype=XSD.decimal)),
             ]
             if m.author_label:
                 annotations.append((sssom["author_label"], Literal(m.author_label)))
