@@ -112,7 +112,7 @@ def test_a_directory_contributes_its_rdf_files_and_core_files_are_not_merged_twi
 
 
 @pytest.mark.parametrize("fixture, named", [
-    ("build/unsatisfiable.ttl", "smr:BadCause (bad cause) is unsatisfiable"),
+    ("build/unsatisfiable.ttl", "smr:BadMechanism (bad mechanism) is unsatisfiable"),
     ("build/inconsistent.ttl", "smr:Confused (confused record) is a smr:Therapy (therapy) and a smr:EvidenceSource"),
 ])
 def test_an_input_that_contradicts_the_core_is_named_and_nothing_is_written(
@@ -131,3 +131,46 @@ def test_a_shape_violation_in_an_input_names_the_file(run_cli, tmp_path: Path) -
     code, _, err = run_cli("build", "--no-reasoner", "--dist", str(tmp_path / "dist"), "-i", str(bad))
     assert code == 1 and f"smrsh:AssertionEvidence (https://example.org/my-lab/ExampleCardiomyopathy in {bad})" in err
     assert not (tmp_path / "dist").exists()
+
+
+def _user_files(tmp_path: Path, claim_id: str = "https://example.org/my-lab/claim-7", predicate: str = "smr:actsThrough") -> list[str]:
+    """The user's cause and source in Turtle, and one claim about it in a claims table."""
+    turtle = tmp_path / "cause.ttl"
+    turtle.write_text(USER_CAUSE.read_text(encoding="utf-8").split("ex:claim-1 a smr:Claim")[0]
+                      + "ex:ExampleCohort2024 a owl:NamedIndividual , smr:ObservationalStudy ;\n"
+                      '    rdfs:label "Example cohort study (2024)"@en ; smr:doi "10.1000/example-cohort-2024" .\n')
+    table = tmp_path / "claims.tsv"
+    table.write_text("id\tsubject\tpredicate\tobject\tstatus\tsource\tevidence\n"
+                     f"{claim_id}\t{CAUSE_IRI}\t{predicate}\tsmr:LeftVentricularDilation\testablished\t"
+                     "https://example.org/my-lab/ExampleCohort2024\tECO:0000304\n")
+    return [str(turtle), str(table)]
+
+
+def test_a_claims_table_input_cites_the_users_own_classes_and_becomes_an_edge(run_cli, tmp_path: Path) -> None:
+    turtle, table = _user_files(tmp_path)
+    code, out, err = run_cli("query", "causes-through", "-p", "mechanism=left ventricular dilation", "--no-reasoner",
+                             "-i", table, "-i", turtle, "-f", "csv")
+    assert code == 0 and CAUSE_IRI in out, err
+    code, out, err = run_cli("validate", turtle, table)
+    assert code == 0 and "passed" in out, out + err
+
+
+def test_a_bad_claims_table_names_file_row_and_column(run_cli, tmp_path: Path) -> None:
+    turtle, table = _user_files(tmp_path, predicate="smr:actsThru")
+    code, _, err = run_cli("build", "--no-reasoner", "--dist", str(tmp_path / "dist"), "-i", turtle, "-i", table)
+    assert code == 2 and f"{table}:2: column 'predicate'" in err and not (tmp_path / "dist").exists()
+
+
+def test_an_input_may_not_reuse_a_core_claim_id(run_cli, tmp_path: Path) -> None:
+    turtle, table = _user_files(tmp_path, claim_id="claim-0001")
+    code, _, err = run_cli("build", "--no-reasoner", "--dist", str(tmp_path / "dist"), "-i", turtle, "-i", table)
+    assert code == 2 and f"{table}: smr:claim-0001 is already a claim of the core ontology" in err
+
+
+def test_a_claim_written_as_an_owl_axiom_is_refused_naming_the_file(run_cli, tmp_path: Path) -> None:
+    old_style = tmp_path / "old.ttl"
+    old_style.write_text(USER_CAUSE.read_text(encoding="utf-8").split("ex:claim-1 a smr:Claim")[0]
+                         + "ex:ExampleCardiomyopathy rdfs:subClassOf [ a owl:Restriction ; owl:onProperty smr:actsThrough ;"
+                         " owl:someValuesFrom smr:LeftVentricularDilation ] .\n")
+    code, _, err = run_cli("validate", str(old_style))
+    assert code == 2 and f"{old_style}: the axiom on {CAUSE_IRI} uses" in err and "claims table" in err

@@ -12,11 +12,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from smr_kg.export import serialize
 from smr_kg.namespaces import SMR
-from smr_kg.pathways import read_assertions
+from smr_kg.pathways import read_assertions, read_held_out
 from smr_kg.store import store_for_graph
 
 AF = str(SMR.AtrialFibrillation)
@@ -47,6 +47,9 @@ def test_each_asserted_relation_is_one_edge_and_entailed_ones_are_left_to_the_to
     edge = next(e for e in document["edges"] if e["sub"] == AF and e["pred"] == str(SMR.actsThrough))
     sources = {v["val"] for v in edge["meta"]["basicPropertyValues"] if v["pred"].endswith("/source")}
     assert str(SMR.SeedPage) in sources and len(sources) >= 2
+    assert {"pred": str(SMR.status), "val": str(SMR.Established)} in edge["meta"]["basicPropertyValues"]
+    held_out = read_held_out(store_for_graph(built_graph), [SMR.actsThrough])
+    assert held_out and not {(h.subject, h.object) for h in held_out} & {(URIRef(s), URIRef(o)) for s, _, o in edges}
 
 
 def test_the_export_is_deterministic(built_graph, obo_file: Path) -> None:

@@ -27,7 +27,12 @@ def test_add_your_own_causes_example_runs_as_written(tmp_path: Path, require_too
     done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", section_script("Add your own causes")],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "passed: 0 violations" in done.stdout
-    assert "inputs: my-cause.ttl" in done.stdout
+    assert "inputs: my-cause.ttl, my-claims.tsv" in done.stdout
     assert "acts through → left ventricular dilation" in done.stdout and "My cohort study (2024)" in done.stdout
-    assert "https://example.org/my-lab/MyCause" in done.stdout
+    # What the text after the example promises, on the same build.
+    asked = subprocess.run(["smr-kg", "query", "causes-through", "--param", "mechanism=left ventricular dilation",
+                            "--format", "csv"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert asked.returncode == 0 and "https://example.org/my-lab/MyCause" in asked.stdout
+    piped = subprocess.run(["bash", "-c", "cat my-cause.ttl | smr-kg validate -"], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert piped.returncode == 0 and "passed: 0 violations" in piped.stdout, piped.stdout + piped.stderr

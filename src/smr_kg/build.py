@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from . import atomic, paths
 from .errors import ReasonerError
-from .inputs import Extension, attribute, merge, origin
+from .inputs import Extension, attribute, combine, origin
 from .load import load_ontology
 from .mappings import mapping_graph
 from .materialize import materialize
@@ -88,7 +88,7 @@ def build_graph(
     started = time.perf_counter()
     with step("loading the ontology"):
         core = load_ontology(ontology_dir)
-        graph = merge(Graph(), [Extension("core", core), *inputs]) if inputs else core
+        graph = combine(core, inputs) if inputs else core
     superclasses = None
     inferred_parents: set = set()
     reasoner_seconds = 0.0

@@ -1,11 +1,14 @@
 """Users' own files (``--input FILE|DIR|-``), read beside the core ontology.
 
-Each input is parsed into a graph of its own before it is merged, so the build still knows which
+Each input is read into a graph of its own before it is merged, so the build still knows which
 file said what: when the merged ontology contradicts the core (HermiT finds an unsatisfiable
 class, or no model at all), the error names the file and the class or individual responsible,
-and nothing is written. A directory contributes every RDF file under it; ``-`` reads standard
-input in ``--input-format``. Files of the core ontology given again are skipped (merging them twice
-would duplicate their blank nodes).
+and nothing is written. Inputs are RDF (Turtle, JSON-LD, N-Triples, RDF/XML: classes, sources,
+``smr:Claim`` records) or claims tables (``*.tsv``, :mod:`smr_kg.claims`), which are compiled
+against the core and the RDF inputs together, so a table may cite the user's own classes and
+sources. A directory contributes every such file under it; ``-`` reads standard input in
+``--input-format``. Files of the core ontology given again are skipped (merging them twice would
+duplicate their blank nodes).
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
+from .claims import compile_tables, is_table, reject_claim_axioms
 from .errors import InputError, ReasonerError, SmrKgError
 from .load import FORMATS, ontology_files, parse_data, parse_into
+from .namespaces import SMR
 
 STDIN = "-"
 INPUT_FORMATS: dict[str, str] = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "xml": "xml"}
@@ -35,18 +40,23 @@ class Extension:
     name: str
     """The file as the user named it, or ``<stdin>``."""
     graph: Graph
+    """Its triples (a claims table's: once :func:`combine` has compiled it)."""
+    table: Path | None = None
+    """The claims table this input is, or None for RDF."""
 
 
 def input_files(spec: str | Path) -> list[Path]:
-    """The files an ``--input`` names: the file itself, or every RDF file under a directory."""
+    """The files an ``--input`` names: the file itself, or every RDF file and claims table under a
+    directory (SSSOM mapping sets, ``*.sssom.tsv``, are not claims and are left out)."""
     path = Path(spec)
     if path.is_dir():
         found = sorted(
             p for p in path.rglob("*")
-            if p.is_file() and p.suffix.lower() in FORMATS and not any(part.startswith(".") for part in p.parts)
+            if p.is_file() and (p.suffix.lower() in FORMATS or (is_table(p) and not p.name.endswith(".sssom.tsv")))
+            and not any(part.startswith(".") for part in p.relative_to(path).parts)
         )
         if not found:
-            raise InputError(f"{path}: no RDF files ({', '.join(sorted(FORMATS))}) in this directory")
+            raise InputError(f"{path}: no RDF files ({', '.join(sorted(FORMATS))}) or claims tables (.tsv) here")
         return found
     if not path.is_file():
         raise InputError(f"{path}: no such file or directory")
@@ -75,15 +85,39 @@ def read_inputs(
             if resolved in core or resolved in seen:
                 continue
             seen.add(resolved)
-            out.append(Extension(str(path), parse_into(Graph(), path)))
+            out.append(Extension(str(path), Graph(), path) if is_table(path) else Extension(str(path), parse_into(Graph(), path)))
     return out
 
 
-def merge(base: Graph, extensions: Iterable[Extension]) -> Graph:
-    """``base`` with every extension's triples added (in place; returned for chaining)."""
-    for extension in extensions:
-        base += extension.graph
-    return base
+def combine(core: Graph, extensions: Iterable[Extension]) -> Graph:
+    """A copy of ``core`` with every input: RDF merged, then each claims table compiled against
+    the core and the RDF inputs. An input may not restate a core claim under the same IRI, nor
+    write a claim as an OWL axiom; either is named with its file."""
+    extensions = list(extensions)
+    graph = _copy(core)
+    for extension in (e for e in extensions if e.table is None):
+        _check(core, extension)
+        graph += extension.graph
+    compiled_against = _copy(graph)
+    for extension in (e for e in extensions if e.table is not None):
+        extension.graph = compile_tables(compiled_against, [extension.table])
+        _check(core, extension)
+        graph += extension.graph
+    return graph
+
+
+def _check(core: Graph, extension: Extension) -> None:
+    """``extension`` keeps the claim rules: its claims are new, and none is an OWL axiom."""
+    for claim in extension.graph.subjects(RDF.type, SMR.Claim):
+        if (claim, RDF.type, SMR.Claim) in core:
+            raise InputError(f"{extension.name}: {_curie(claim)} is already a claim of the core ontology; give yours its own id")
+    probe = _copy(extension.graph)
+    for prop in core.subjects(RDF.type, OWL.AnnotationProperty):
+        probe.add((prop, RDF.type, OWL.AnnotationProperty))
+    try:
+        reject_claim_axioms(probe)
+    except InputError as exc:
+        raise InputError(f"{extension.name}: {exc.message}") from None
 
 
 def origin(node: object, extensions: Iterable[Extension]) -> str | None:
@@ -101,7 +135,7 @@ def attribute(
     the ones that break it. In an inconsistent input, individuals typed with disjoint classes
     are named.
     """
-    merged = merge(_copy(core), extensions)
+    merged = combine(core, extensions)
     if error.unsatisfiable:
         parts = []
         for iri in error.unsatisfiable:
@@ -109,8 +143,9 @@ def attribute(
             owners = _describing(node, extensions) or _culprits(core, extensions, classify)
             parts.append(f"{_names(owners)}: {_named(merged, node)} is unsatisfiable")
         return SmrKgError(
-            f"{'; '.join(parts)}. Its axioms contradict the core ontology (e.g. a cause that "
-            "`acts through` a therapy, whose upper classes are disjoint). Nothing was written."
+            f"{'; '.join(parts)}. Its axioms contradict the core ontology (e.g. a mechanism that "
+            "`acts on` a therapy, where the relation needs an anatomical structure and the upper "
+            "classes are disjoint). Nothing was written."
         )
     culprits = _culprits(core, extensions, classify)
     details = [f"{e.name}: {clash}" for e in culprits for clash in disjoint_types(merged, e.graph)]
@@ -157,9 +192,11 @@ def _culprits(core: Graph, extensions: list[Extension], classify: Callable[[Grap
     found = []
     for extension in extensions:
         try:
-            classify(merge(_copy(core), [extension]))
+            classify(combine(core, [extension]))
         except ReasonerError:
             found.append(extension)
+        except InputError:  # a table that cites another input's classes cannot be tried alone
+            continue
     return found or extensions
 
 
@@ -178,7 +215,11 @@ def _names(extensions: list[Extension]) -> str:
 
 
 def _named(graph: Graph, node: URIRef | BNode) -> str:
+    label = graph.value(node, RDFS.label)
+    return f"{_curie(node)} ({label})" if label else _curie(node)
+
+
+def _curie(node: URIRef | BNode) -> str:
     from .prefixes import compress
 
-    label = graph.value(node, RDFS.label)
-    return f"{compress(node)} ({label})" if label else compress(node)
+    return compress(node)

@@ -7,15 +7,18 @@ triples; pronto reads neither of the latter. So this export writes:
   ``oboInOwl:hasDbXref`` CURIEs) and its SKOS mappings as property values; a node per relation;
 * an ``is_a`` edge per direct superclass (asserted, or found by HermiT during the build);
 * **each asserted relation once** (``atrial fibrillation --acts through--> left atrial
-  dilation``), with its sources and ECO evidence types in the edge's metadata. Edges that the
+  dilation``) of an accepted claim or a definitional axiom, with its sources, ECO evidence types
+  and claim status in the edge's metadata; held-out claims are not edges. Edges that the
   build inherited down the hierarchy and the transitive ``causally upstream of`` closure are
   left out: they are entailments OBO tools compute themselves (OAK's ``ancestors``, pronto's
   ``superclasses``), and writing them as edges would make every tool report them as asserted,
   and report each chain twice.
 
 Edges come from :func:`smr_kg.pathways.read_assertions`, the one reader of edges and their
-evidence that ``path``, ``lookup``, ``answer`` and ``diagram`` use too, so a change in how the
-graph records relations (e.g. claim records) changes this export with them.
+evidence (claim records) that ``path``, ``lookup``, ``answer`` and ``diagram`` use too, so a
+change in how the graph records relations changes this export with them. In the OWL exports the
+causal relations are annotation assertions (a claim is not an axiom), which OWL-based OBO readers
+do not list as relationships: this export is how OBO tools get them.
 """
 
 from __future__ import annotations
@@ -66,6 +69,8 @@ def obograph(graph: Graph) -> dict:
         if a.inferred or a.subject not in classes or a.object not in classes:
             continue
         values = [(DCTERMS.source, s) for s in a.sources] + [(SMR.evidenceType, e) for e in a.evidence_types]
+        if a.status is not None:
+            values.append((SMR.status, a.status))  # established, or tentative ("may")
         edge = {"sub": str(a.subject), "pred": str(a.property), "obj": str(a.object)}
         if values:
             edge["meta"] = {"basicPropertyValues": [{"pred": str(p), "val": str(v)} for p, v in values]}

@@ -174,9 +174,9 @@ def validate_built(dist: Path | None = None, shapes: Graph | None = None) -> Rep
 
 def validate_files(files: Iterable[Path | str], shapes: Graph | None = None, input_format: str = "ttl") -> Report:
     """Validate users' files (``-``: standard input) merged with the ontology they extend."""
-    from .inputs import merge, read_inputs
+    from .inputs import combine, read_inputs
 
-    return validate_graph(merge(load_ontology(), read_inputs(files, input_format)), shapes)
+    return validate_graph(combine(load_ontology(), read_inputs(files, input_format)), shapes)
 
 
 def require_valid(

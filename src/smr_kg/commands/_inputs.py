@@ -12,8 +12,9 @@ def add_input_arguments(parser: argparse.ArgumentParser, what: str, reasoner_swi
     memory, ``--no-reasoner``."""
     parser.add_argument(
         "--input", "-i", action="append", default=[], metavar="FILE|DIR|-",
-        help=f"your own Turtle, JSON-LD, N-Triples or RDF/XML file, a directory of them, or - for "
-        f"standard input; merged with the core ontology, reasoned and validated {what} (repeatable)",
+        help=f"your own Turtle, JSON-LD, N-Triples or RDF/XML file, claims table (.tsv), a directory "
+        f"of them, or - for RDF on standard input; merged with the core ontology, reasoned and "
+        f"validated {what} (repeatable)",
     )
     parser.add_argument("--input-format", choices=INPUT_FORMAT_CHOICES, default="ttl",
                         help="the format of - (standard input); files are recognised by suffix (default: ttl)")

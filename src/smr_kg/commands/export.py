@@ -43,10 +43,10 @@ def run(args: argparse.Namespace) -> int:
     extensions = read(args)
     graph = None
     if extensions:
-        from ..inputs import merge
+        from ..inputs import combine
         from ..load import load_ontology
 
-        graph = in_memory_graph(args, extensions) if args.graph == "full" else merge(load_ontology(), extensions)
+        graph = in_memory_graph(args, extensions) if args.graph == "full" else combine(load_ontology(), extensions)
     data = export(args.format, args.graph, output, graph=graph)
     if output is None:
         sys.stdout.write(data.decode("utf-8"))  # every format is UTF-8 text

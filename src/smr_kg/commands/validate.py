@@ -25,8 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         epilog="examples: smr-kg validate my-causes.ttl --format json;  cat my.ttl | smr-kg validate -",
     )
     p.add_argument("files", nargs="*", metavar="FILE|DIR|-",
-                   help="Turtle, JSON-LD, N-Triples or RDF/XML files (or a directory of them, or - for "
-                   "standard input) to validate with the ontology")
+                   help="Turtle, JSON-LD, N-Triples or RDF/XML files or claims tables (.tsv), a directory "
+                   "of them, or - for RDF on standard input, to validate with the ontology")
     p.add_argument("--input-format", choices=INPUT_FORMAT_CHOICES, default="ttl",
                    help="the format of - (standard input); files are recognised by suffix (default: ttl)")
     p.add_argument("--format", "-f", choices=FORMATS, default="human",
