@@ -14,13 +14,13 @@ triple, but ``smr-kg mappings --unmapped`` shows their reasons.
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import OWL
 
 from . import paths, prefixes
 from .errors import InputError
@@ -210,6 +210,9 @@ def code_problem(curie: str) -> str | None:
     return None
 
 
+AXIOM_SLOTS = (OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget)
+"""How an ``owl:Axiom`` names the triple it annotates."""
+
 SSSOM_ANNOTATIONS = ("mapping_justification", "confidence", "author_label")
 """The SSSOM slots each mapping carries into the graph as axiom annotations (``sssom:<slot>``)."""
 
@@ -225,8 +228,9 @@ def mapping_graph(ontology_dir: Path | None = None) -> Graph:
     the graph stays OWL 2 DL.
     """
     from rdflib import Literal
-    from rdflib.namespace import OWL, RDF, XSD
+    from rdflib.namespace import RDF, XSD
 
+    from .materialize import reify
     from .namespaces import OBOINOWL
 
     graph = Graph()
@@ -250,23 +254,8 @@ def mapping_graph(ontology_dir: Path | None = None) -> Graph:
                 annotations.append((sssom["author_label"], Literal(m.author_label)))
             for triple in statements:
                 graph.add(triple)
-                _annotate(graph, triple, annotations)
+                reify(graph, triple, annotations, OWL.Axiom, AXIOM_SLOTS, "map")
     return graph
-
-
-def _annotate(graph: Graph, triple: tuple, annotations) -> None:
-    """Annotate ``triple`` with an ``owl:Axiom`` (OWL's way to annotate an annotation assertion),
-    under a stable blank-node label so builds stay byte-identical."""
-    from rdflib import BNode
-    from rdflib.namespace import OWL, RDF
-
-    axiom = BNode("map" + hashlib.sha1(" ".join(map(str, triple)).encode("utf-8")).hexdigest()[:16])
-    graph.add((axiom, RDF.type, OWL.Axiom))
-    graph.add((axiom, OWL.annotatedSource, triple[0]))
-    graph.add((axiom, OWL.annotatedProperty, triple[1]))
-    graph.add((axiom, OWL.annotatedTarget, triple[2]))
-    for p, o in annotations:
-        graph.add((axiom, p, o))
 
 
 @dataclass(frozen=True)

@@ -139,7 +139,7 @@ def materialize(
         by_subject[edge.subject].append(edge)
         key = (edge.subject, edge.property, edge.target)
         if edge.claim is None and key not in edges:
-            _record(out.graph, key, edge.annotations + ((SMR.status, SMR.Established),))
+            reify(out.graph, key, edge.annotations + ((SMR.status, SMR.Established),))
         edges.add(key)
     out.asserted_edges = len(edges)
     for cls in sorted(set(superclasses)):
@@ -153,7 +153,7 @@ def materialize(
                 extra = [(SMR.inferred, Literal(True)), (SMR.derivedFrom, origin), (SMR.status, SMR.Established)]
                 if edge.claim is not None:
                     extra.append((SMR.derivedFromClaim, edge.claim))
-                _record(out.graph, key, kept + tuple(extra))
+                reify(out.graph, key, kept + tuple(extra))
                 out.inherited_edges += 1
     for triple in edges:
         out.graph.add(triple)
@@ -220,13 +220,18 @@ def _axiom_annotations(graph: Graph) -> dict[tuple[Node, Node], tuple[tuple[URIR
     return {key: tuple(sorted(values)) for key, values in found.items()}
 
 
-def _record(graph: Graph, triple: Triple, annotations: Iterable[tuple[URIRef, Node]]) -> None:
-    """A derived claim record for ``triple`` (a blank node with a stable, content-derived label)."""
-    digest = hashlib.sha1(" ".join(triple).encode("utf-8")).hexdigest()[:16]
-    record = BNode(f"claim{digest}")
-    graph.add((record, RDF.type, SMR.Claim))
-    graph.add((record, SMR.subject, triple[0]))
-    graph.add((record, SMR.predicate, triple[1]))
-    graph.add((record, SMR.object, triple[2]))
+def reify(
+    graph: Graph, triple: tuple[URIRef, URIRef, Node], annotations: Iterable[tuple[URIRef, Node]],
+    kind: URIRef = SMR.Claim, slots: tuple[URIRef, URIRef, URIRef] = (SMR.subject, SMR.predicate, SMR.object),
+    label: str = "claim",
+) -> None:
+    """A blank node of ``kind`` naming ``triple`` through ``slots``, with ``annotations``: by default
+    a derived claim record; the mapping set uses it for ``owl:Axiom`` annotations. Its label is
+    derived from the triple, so the same graph gives byte-identical builds."""
+    digest = hashlib.sha1(" ".join(map(str, triple)).encode("utf-8")).hexdigest()[:16]
+    node = BNode(f"{label}{digest}")
+    graph.add((node, RDF.type, kind))
+    for slot, term in zip(slots, triple):
+        graph.add((node, slot, term))
     for p, o in annotations:
-        graph.add((record, p, o))
+        graph.add((node, p, o))
