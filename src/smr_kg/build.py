@@ -1,8 +1,13 @@
 """The build: load -> reason (HermiT) -> materialize -> validate -> write ``dist/``.
 
 ``dist/smr-kg.ttl`` is the built graph every other command reads; ``dist/store/`` holds the same
-triples as a pyoxigraph store so the CLI answers without re-parsing. Both are written atomically:
-a failed build leaves the previous outputs untouched.
+triples as a pyoxigraph store so the CLI answers without re-parsing. Both are published together
+as one new build directory (:mod:`smr_kg.dist`): a failed or killed build leaves the previous
+build untouched and whole.
+
+Without Java (``reasoner=False``) the class hierarchy HermiT computed is taken from the snapshot
+shipped beside the ontology (:mod:`smr_kg.inferred`) when it matches, so answers stay the same;
+otherwise the build records that it has no inferences and the commands reading it say so.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
-from . import atomic, paths
+from . import paths
+from .errors import InputError
 from .load import load_ontology
 from .mappings import mapping_graph
 from .materialize import materialize
@@ -39,13 +45,27 @@ class BuildReport:
     seconds: float
     output: Path | None = None
     validation: str = "SHACL: skipped (--no-validate)"
+    inferences: str = "reasoner"
+    """Where the class hierarchy came from: ``reasoner`` (HermiT ran), ``snapshot`` (the shipped
+    HermiT result, which matched) or ``none`` (asserted hierarchy only: answers may shrink)."""
+    snapshot: str = "missing"
+    """The shipped snapshot's state for this ontology: ``current``, ``stale`` or ``missing``."""
 
     def summary(self) -> str:
-        reasoning = (
-            f"HermiT: consistent, no unsatisfiable classes ({self.reasoner_seconds:.1f} s)"
-            if self.reasoned
-            else "HermiT: skipped (--no-reasoner)"
-        )
+        from .inferred import SHOWN, UPDATE_COMMAND
+
+        if self.reasoned:
+            reasoning = f"HermiT: consistent, no unsatisfiable classes ({self.reasoner_seconds:.1f} s)"
+            if self.snapshot == "stale":
+                reasoning += f"; the shipped {SHOWN} is out of date: `{UPDATE_COMMAND}`"
+        elif self.inferences == "snapshot":
+            reasoning = f"HermiT: skipped (--no-reasoner); its class hierarchy from the shipped {SHOWN}"
+        else:
+            why = f"{SHOWN} does not match this ontology" if self.snapshot == "stale" else f"no {SHOWN}"
+            reasoning = (
+                f"HermiT: skipped (--no-reasoner); WARNING: no inferred classes ({why}), some "
+                "answers will be missing: build with Java to include them"
+            )
         where = f" -> {self.output}" if self.output else ""
         return (
             f"built {self.triples} triples{where}\n"
@@ -67,21 +87,30 @@ class BuildReport:
         return f"{self.claims - held} accepted; {held} held out: {detail}"
 
 
-def build_graph(ontology_dir: Path | None = None, reasoner: bool = True) -> tuple[Graph, BuildReport]:
-    """The built graph in memory (asserted ontology + materialized edges) and its report."""
+def build_graph(
+    ontology_dir: Path | None = None, reasoner: bool = True, update_inferences: bool = False,
+) -> tuple[Graph, BuildReport]:
+    """The built graph in memory (asserted ontology + materialized edges) and its report.
+
+    ``update_inferences`` (needs ``reasoner``) rewrites the shipped snapshot from HermiT's result."""
+    from . import inferred
+
     started = time.perf_counter()
     graph = load_ontology(ontology_dir)
-    superclasses = None
-    inferred_parents: set = set()
-    reasoner_seconds = 0.0
     if reasoner:
         from .reason import classify
 
         result = classify(graph)
-        superclasses, inferred_parents, reasoner_seconds = (
-            result.superclasses, result.inferred_parents, result.seconds,
-        )
-    added = materialize(graph, superclasses, inferred_parents)
+        if update_inferences:
+            inferred.write(result, graph, ontology_dir)
+        snapshot, source = inferred.status(graph, ontology_dir), "reasoner"
+    else:
+        if update_inferences:
+            raise InputError("--update-inferences needs the reasoner: drop --no-reasoner (HermiT needs Java)")
+        result, snapshot = inferred.load(graph, ontology_dir)
+        source = "snapshot" if result is not None else "none"
+    superclasses = result.superclasses if result else None
+    added = materialize(graph, superclasses, result.inferred_parents if result else ())
     graph += added.graph
     graph += mapping_graph(ontology_dir)  # SKOS links to clinical vocabularies (ontology/mappings/)
     report = BuildReport(
@@ -95,22 +124,28 @@ def build_graph(ontology_dir: Path | None = None, reasoner: bool = True) -> tupl
         evidence_sources=len(set(graph.objects(None, DCTERMS.source))),
         triples=len(graph),
         reasoned=reasoner,
-        reasoner_seconds=reasoner_seconds,
+        reasoner_seconds=result.seconds if reasoner else 0.0,
         seconds=time.perf_counter() - started,
+        inferences=source,
+        snapshot=snapshot,
     )
     return graph, report
 
 
 def build(
     ontology_dir: Path | None = None, dist: Path | None = None, reasoner: bool = True, validate: bool = True,
+    update_inferences: bool = False,
 ) -> BuildReport:
-    """Build and write ``dist/`` atomically; nothing is written if any step fails, including an
-    error-level SHACL violation (``validate``; see shapes/ and :mod:`smr_kg.validate`)."""
+    """Build and publish a new ``dist/`` build; nothing changes there if any step fails, including
+    an error-level SHACL violation (``validate``; see shapes/ and :mod:`smr_kg.validate`)."""
+    from . import __version__
+    from .dist import refuse_foreign, publish
     from .export import Canonical, to_ntriples, to_turtle
     from .store import OxigraphStore
 
     dist = Path(dist) if dist else paths.dist_dir()
-    graph, report = build_graph(ontology_dir, reasoner=reasoner)
+    refuse_foreign(dist)  # before minutes of work, not after
+    graph, report = build_graph(ontology_dir, reasoner=reasoner, update_inferences=update_inferences)
     if validate:
         from .validate import require_valid
 
@@ -122,7 +157,8 @@ def build(
     canonical = Canonical(graph)
     turtle = to_turtle(canonical).encode("utf-8")
     ntriples = to_ntriples(canonical).encode("utf-8")
-    atomic.replace_dir(dist / paths.STORE_DIR, lambda tmp: OxigraphStore.write(ntriples, tmp))
-    atomic.write_bytes(dist / paths.BUILT_TTL, turtle)
+    info = {"smr-kg": __version__, "triples": report.triples, "reasoned": reasoner,
+            "inferences": report.inferences}
+    publish(dist, turtle, lambda directory: OxigraphStore.write(ntriples, directory), info)
     report.output = dist / paths.BUILT_TTL
     return report
