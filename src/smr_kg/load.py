@@ -2,18 +2,31 @@
 
 rdflib is the bridge to pyshacl, owlready2 and JSON-LD, so the build works on an rdflib graph;
 a syntax error must name the file and the line, never surface as a parser traceback.
+
+Files may come from anyone, so: RDF/XML passes :func:`smr_kg.xmlguard.check` first (no entity
+expansion bombs, no external entities); :func:`check_size` refuses inputs too large to hold in
+memory (an rdflib graph takes about 40-50x its Turtle's size) with a message instead of an
+out-of-memory crash; a file that contributes no triples at all is warned about, since an empty
+file or JSON without an ``@context`` otherwise "passes" silently.
 """
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from . import paths
-from .errors import InputError
+from .errors import InputError, warn
+
+DEFAULT_MAX_MB = 64.0
+"""Default limit (megabytes, all files together) for user files given to ``smr-kg validate``."""
+PROGRESS_BYTES = 8 * 2**20
+"""Inputs at least this large get a progress line on stderr while they are read."""
 
 FORMATS = {
     ".ttl": "turtle",
@@ -42,13 +55,19 @@ def parse_into(graph: Graph, path: Path) -> Graph:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     fmt = rdf_format(path)
+    if path.stat().st_size >= PROGRESS_BYTES:
+        print(f"smr-kg: reading {path} ({path.stat().st_size / 2**20:.0f} MB) ...", file=sys.stderr)
     try:
         if fmt == "json-ld":
             from .jsonld import parse_jsonld  # PyLD is only needed for JSON-LD input
 
-            graph += parse_jsonld(path)
+            part = parse_jsonld(path)
         else:
-            graph.parse(path, format=fmt)
+            if fmt == "xml":
+                from .xmlguard import check
+
+                check(path)
+            part = Graph().parse(path, format=fmt)
     except BadSyntax as exc:
         line = getattr(exc, "lines", 0) + 1
         raise InputError(f"{path}:{line}: Turtle syntax error: {exc._why}") from None
@@ -58,7 +77,48 @@ def parse_into(graph: Graph, path: Path) -> Graph:
         raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
     except Exception as exc:  # rdflib raises many parser-specific types; all mean bad input
         raise InputError(f"{path}: cannot parse as {fmt}: {_first_line(exc)}") from None
+    _check_iris(path, part)
+    if len(part) == 0:
+        warn(f"{path} contributes no triples (an empty file, or JSON without an @context mapping its keys?)")
+    graph += part
     return graph
+
+
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _check_iris(path: Path, graph: Graph) -> None:
+    """Refuse IRIs with characters RDF forbids (``<a b>``): rdflib only logs a warning when it
+    reads one and fails much later, when the graph is written. Names the line when it can."""
+    iris = {term for triple in graph for term in triple if isinstance(term, URIRef)}
+    bad = next((iri for iri in sorted(iris) if _BAD_IRI.search(iri)), None)
+    if bad is None:
+        return
+    where = str(path)
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    tail = bad.rsplit("/", 1)[-1]
+    for number, line in enumerate(lines, start=1):
+        if f"<{bad}>" in line or f"{tail}>" in line:
+            where = f"{path}:{number}"
+            break
+    raise InputError(f"{where}: invalid IRI <{bad}>: IRIs cannot contain spaces or any of <>\"{{}}|^`\\")
+
+
+def check_size(files: Iterable[Path], max_mb: float | None = None) -> None:
+    """Refuse inputs larger than ``max_mb`` megabytes together (default :data:`DEFAULT_MAX_MB`)."""
+    limit = DEFAULT_MAX_MB if max_mb is None else max_mb
+    sizes = {Path(p): Path(p).stat().st_size for p in files if Path(p).is_file()}
+    total = sum(sizes.values())
+    if limit > 0 and total > limit * 2**20:
+        biggest = max(sizes, key=sizes.get)
+        raise InputError(
+            f"the input is {total / 2**20:.0f} MB ({biggest}: {sizes[biggest] / 2**20:.0f} MB), more than the "
+            f"{limit:g} MB limit: validation holds the whole graph in memory (about 40x the file size). "
+            "Split the file, or raise the limit with --max-size MB if this machine has the memory"
+        )
 
 
 def load_files(files: Iterable[Path]) -> Graph:
