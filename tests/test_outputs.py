@@ -32,10 +32,11 @@ def _cli(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize("command", OUTPUT_COMMANDS, ids=lambda c: c[0])
-def test_dash_is_standard_output(run_cli, command) -> None:
+def test_dash_is_standard_output(run_cli, tmp_path: Path, monkeypatch, command) -> None:
+    monkeypatch.chdir(tmp_path)
     code, out, err = run_cli(*command, "-o", "-")
     assert code == 0, err
-    assert out and not Path("-").exists()
+    assert out and list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("command", OUTPUT_COMMANDS, ids=lambda c: c[0])
