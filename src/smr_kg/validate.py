@@ -35,7 +35,7 @@ from rdflib.term import Node
 
 from . import paths, prefixes
 from .errors import InputError, SmrKgError
-from .load import check_size, load_files, load_ontology, ontology_files, parse_into, turtle_files
+from .load import PROGRESS_BYTES, check_size, load_files, load_ontology, ontology_files, parse_into, turtle_files
 from .namespaces import OBOINOWL
 from .sctid import SNOMED_NAMESPACE, check_sctid
 
@@ -182,8 +182,8 @@ def validate_files(files: Iterable[Path], shapes: Graph | None = None, max_mb: f
     for path in files:
         if path.resolve() not in already:  # an ontology file given again adds nothing
             parse_into(data, path)
-    if len(data) > 1_000_000:
-        print(f"smr-kg: validating {len(data):,} triples ...", file=sys.stderr)
+    if sum(p.stat().st_size for p in files if p.is_file()) >= PROGRESS_BYTES:
+        print(f"smr-kg: validating {len(data):,} triples against the shapes ...", file=sys.stderr)
     return validate_graph(data, shapes)
 
 
