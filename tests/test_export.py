@@ -238,7 +238,7 @@ def test_export_command_writes_atomically_and_prints_to_stdout(run_cli, tmp_path
 def test_export_without_a_build_says_to_build(run_cli, tmp_path, monkeypatch):
     monkeypatch.setenv("SMR_KG_DIST", str(tmp_path / "empty"))
     code, _, err = run_cli("export", "-f", "ttl")
-    assert code == 1 and "smr-kg build" in err and "Traceback" not in err
+    assert code == 2 and "smr-kg build" in err and "Traceback" not in err  # cannot run: exit 2
 
 
 def test_export_refuses_a_directory_as_output(run_cli, tmp_path):

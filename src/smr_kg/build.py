@@ -1,8 +1,13 @@
 """The build: load -> reason (HermiT) -> materialize -> validate -> write ``dist/``.
 
 ``dist/smr-kg.ttl`` is the built graph every other command reads; ``dist/store/`` holds the same
-triples as a pyoxigraph store so the CLI answers without re-parsing. Both are written atomically:
-a failed build leaves the previous outputs untouched.
+triples as a pyoxigraph store so the CLI answers without re-parsing. Both are published together
+as one new build directory (:mod:`smr_kg.dist`): a failed or killed build leaves the previous
+build untouched and whole.
+
+Without Java (``reasoner=False``) the class hierarchy HermiT computed is taken from the snapshot
+shipped beside the ontology (:mod:`smr_kg.inferred`) when it matches, so answers stay the same;
+otherwise the build records that it has no inferences and the commands reading it say so.
 """
 
 from __future__ import annotations
@@ -15,9 +20,9 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
-from . import atomic, paths
-from .errors import ReasonerError
-from .inputs import Extension, attribute, combine, origin
+from . import paths
+from .errors import InputError, ReasonerError
+from .inputs import Extension, attribute, combine, extend_hierarchy, origin
 from .load import load_ontology
 from .mappings import mapping_graph
 from .materialize import materialize
@@ -43,15 +48,29 @@ class BuildReport:
     seconds: float
     output: Path | None = None
     validation: str = "SHACL: skipped (--no-validate)"
+    inferences: str = "reasoner"
+    """Where the class hierarchy came from: ``reasoner`` (HermiT ran), ``snapshot`` (the shipped
+    HermiT result, which matched) or ``none`` (asserted hierarchy only: answers may shrink)."""
+    snapshot: str = "missing"
+    """The shipped snapshot's state for this ontology: ``current``, ``stale`` or ``missing``."""
     inputs: list[str] = field(default_factory=list)
     """The user's files merged with the core ontology (``--input``)."""
 
     def summary(self) -> str:
-        reasoning = (
-            f"HermiT: consistent, no unsatisfiable classes ({self.reasoner_seconds:.1f} s)"
-            if self.reasoned
-            else "HermiT: skipped (--no-reasoner)"
-        )
+        from .inferred import SHOWN, UPDATE_COMMAND
+
+        if self.reasoned:
+            reasoning = f"HermiT: consistent, no unsatisfiable classes ({self.reasoner_seconds:.1f} s)"
+            if self.snapshot == "stale":
+                reasoning += f"; the shipped {SHOWN} is out of date: `{UPDATE_COMMAND}`"
+        elif self.inferences == "snapshot":
+            reasoning = f"HermiT: skipped (--no-reasoner); its class hierarchy from the shipped {SHOWN}"
+        else:
+            why = f"{SHOWN} does not match this ontology" if self.snapshot == "stale" else f"no {SHOWN}"
+            reasoning = (
+                f"HermiT: skipped (--no-reasoner); WARNING: no inferred classes ({why}), some "
+                "answers will be missing: build with Java to include them"
+            )
         where = f" -> {self.output}" if self.output else ""
         inputs = f"  inputs: {', '.join(self.inputs)}\n" if self.inputs else ""
         return (
@@ -81,17 +100,23 @@ class BuildReport:
 
 
 def build_graph(
-    ontology_dir: Path | None = None, reasoner: bool = True, inputs: Sequence[Extension] = (),
+    ontology_dir: Path | None = None, reasoner: bool = True, update_inferences: bool = False,
+    inputs: Sequence[Extension] = (),
 ) -> tuple[Graph, BuildReport]:
     """The built graph in memory (asserted ontology and the user's ``inputs`` + materialized
-    edges) and its report. If an input contradicts the core, the error names it."""
+    edges) and its report. If an input contradicts the core, the error names it.
+
+    ``update_inferences`` (needs ``reasoner``) rewrites the shipped snapshot from HermiT's result.
+    The snapshot is the core's: without the reasoner, its inferences still hold with ``inputs``
+    (OWL is monotonic), and the inputs' own classes get their asserted hierarchy on top of it."""
+    from . import inferred
+
     started = time.perf_counter()
+    if update_inferences and inputs:
+        raise InputError("--update-inferences rewrites the shipped snapshot of the core ontology: not with --input")
     with step("loading the ontology"):
         core = load_ontology(ontology_dir)
         graph = combine(core, inputs) if inputs else core
-    superclasses = None
-    inferred_parents: set = set()
-    reasoner_seconds = 0.0
     if reasoner:
         from .reason import classify
 
@@ -103,11 +128,19 @@ def build_graph(
                 raise
             with step("finding the input that contradicts the ontology"):
                 raise attribute(exc, core, list(inputs), classify) from None
-        superclasses, inferred_parents, reasoner_seconds = (
-            result.superclasses, result.inferred_parents, result.seconds,
-        )
+        if update_inferences:
+            inferred.write(result, graph, ontology_dir)
+        snapshot, source = inferred.status(core, ontology_dir), "reasoner"
+    else:
+        if update_inferences:
+            raise InputError("--update-inferences needs the reasoner: drop --no-reasoner (HermiT needs Java)")
+        result, snapshot = inferred.load(core, ontology_dir)
+        source = "snapshot" if result is not None else "none"
+    superclasses = result.superclasses if result else None
+    if result is not None and inputs and not reasoner:
+        superclasses = extend_hierarchy(superclasses, graph)
     with step("materializing edges"):
-        added = materialize(graph, superclasses, inferred_parents)
+        added = materialize(graph, superclasses, result.inferred_parents if result else ())
         graph += added.graph
         graph += mapping_graph(ontology_dir)  # links to clinical vocabularies (ontology/mappings/)
     report = BuildReport(
@@ -121,8 +154,10 @@ def build_graph(
         evidence_sources=len(set(graph.objects(None, DCTERMS.source))),
         triples=len(graph),
         reasoned=reasoner,
-        reasoner_seconds=reasoner_seconds,
+        reasoner_seconds=result.seconds if reasoner else 0.0,
         seconds=time.perf_counter() - started,
+        inferences=source,
+        snapshot=snapshot,
         inputs=[e.name for e in inputs],
     )
     return graph, report
@@ -130,11 +165,11 @@ def build_graph(
 
 def checked_graph(
     ontology_dir: Path | None = None, reasoner: bool = True, validate: bool = True,
-    inputs: Sequence[Extension] = (),
+    inputs: Sequence[Extension] = (), update_inferences: bool = False,
 ) -> tuple[Graph, BuildReport]:
     """:func:`build_graph`, then the SHACL gate (``validate``): what ``build`` writes, and what
     ``query``/``export --input`` use without writing anything."""
-    graph, report = build_graph(ontology_dir, reasoner=reasoner, inputs=inputs)
+    graph, report = build_graph(ontology_dir, reasoner=reasoner, update_inferences=update_inferences, inputs=inputs)
     if validate:
         from .validate import require_valid
 
@@ -147,22 +182,27 @@ def checked_graph(
 
 def build(
     ontology_dir: Path | None = None, dist: Path | None = None, reasoner: bool = True, validate: bool = True,
-    inputs: Sequence[Extension] = (),
+    update_inferences: bool = False, inputs: Sequence[Extension] = (),
 ) -> BuildReport:
-    """Build and write ``dist/`` atomically; nothing is written if any step fails, including an
-    error-level SHACL violation (``validate``; see shapes/ and :mod:`smr_kg.validate`) or an input
-    that contradicts the core ontology."""
+    """Build and publish a new ``dist/`` build; nothing changes there if any step fails, including
+    an error-level SHACL violation (``validate``; see shapes/ and :mod:`smr_kg.validate`) or an
+    input that contradicts the core ontology."""
+    from . import __version__
+    from .dist import refuse_foreign, publish
     from .export import Canonical, to_ntriples, to_turtle
     from .store import OxigraphStore
 
     dist = Path(dist) if dist else paths.dist_dir()
-    graph, report = checked_graph(ontology_dir, reasoner=reasoner, validate=validate, inputs=inputs)
+    refuse_foreign(dist)  # before minutes of work, not after
+    graph, report = checked_graph(ontology_dir, reasoner=reasoner, validate=validate, inputs=inputs,
+                                  update_inferences=update_inferences)
     # The export module's canonical writer: the same ontology gives a byte-identical dist/smr-kg.ttl,
     # so diffs between builds show only what changed.
     canonical = Canonical(graph)
     turtle = to_turtle(canonical).encode("utf-8")
     ntriples = to_ntriples(canonical).encode("utf-8")
-    atomic.replace_dir(dist / paths.STORE_DIR, lambda tmp: OxigraphStore.write(ntriples, tmp))
-    atomic.write_bytes(dist / paths.BUILT_TTL, turtle)
+    info = {"smr-kg": __version__, "triples": report.triples, "reasoned": reasoner,
+            "inferences": report.inferences}
+    publish(dist, turtle, lambda directory: OxigraphStore.write(ntriples, directory), info)
     report.output = dist / paths.BUILT_TTL
     return report

@@ -31,7 +31,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF
 from rdflib.term import Node
 
-from . import atomic, paths, prefixes
+from . import paths, prefixes
 from .errors import InputError, SmrKgError
 
 FORMATS: dict[str, str] = {
@@ -62,12 +62,9 @@ def load_graph(which: str = "full", dist: Path | None = None, ontology_dir: Path
 
         return load_ontology(ontology_dir)
     if which == "full":
-        from .load import parse_into
+        from .dist import current
 
-        built = (Path(dist) if dist else paths.dist_dir()) / paths.BUILT_TTL
-        if not built.is_file():
-            raise SmrKgError(f"no built graph at {built}: run `smr-kg build` first (or export --graph ontology)")
-        return parse_into(Graph(), built)
+        return Graph().parse(data=current(dist).read_turtle(), format="turtle")
     raise InputError(f"unknown graph {which!r} (choose from {', '.join(GRAPHS)})")
 
 
@@ -87,19 +84,17 @@ def serialize(graph: Graph, fmt: str) -> bytes:
 
 
 def export(fmt: str, which: str = "full", output: Path | None = None, graph: Graph | None = None) -> bytes:
-    """Serialize ``graph`` (default: the chosen graph, :func:`load_graph`); write it atomically to
-    ``output`` when given. Returns the bytes."""
-    if output is not None and Path(output).is_dir():
-        raise InputError(f"{output} is a directory: give a file name for -o")
+    """Serialize ``graph`` (default: the chosen graph, :func:`load_graph`); write it to ``output``
+    when given (by the rules of :mod:`smr_kg.outputs`: atomic, never over an input or the build).
+    Returns the bytes."""
+    from .outputs import Output
+
     if fmt == "obojson" and which != "full":
         raise InputError("OBO Graphs JSON is written from the built graph: use --graph full (the default)")
+    target = Output(output) if output is not None else None
     data = serialize(graph if graph is not None else load_graph(which), fmt)
-    if output is not None:
-        output = Path(output)
-        try:
-            atomic.write_bytes(output, data)
-        except OSError as exc:
-            raise SmrKgError(f"cannot write {output}: {exc.strerror or exc}") from None
+    if target is not None:
+        target.write(data)
     return data
 
 
@@ -313,14 +308,14 @@ def to_rdfxml(canon: Canonical) -> str:
 
 
 def to_jsonld(canon: Canonical) -> str:
-    """Compacted JSON-LD 1.1 by PyLD from the canonical N-Triples, with the context embedded."""
+    """Compacted JSON-LD 1.1 by PyLD from the canonical triples, with the context embedded."""
     from pyld import jsonld
 
-    from .jsonld import offline_loader
+    from .jsonld import offline_loader, to_dataset
 
     context = published_context()
     options = {"documentLoader": offline_loader}
-    expanded = jsonld.from_rdf(to_ntriples(canon), {"format": "application/n-quads", **options})
+    expanded = jsonld.from_rdf(to_dataset(canon.triples()), dict(options))
     compacted = jsonld.compact(expanded, context, options)
     nodes = compacted.get("@graph", [] if set(compacted) == {"@context"} else None)
     if nodes is None:  # a single node compacts to a bare object; keep the document shape stable

@@ -25,7 +25,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from .claims import compile_tables, is_table, reject_claim_axioms
 from .errors import InputError, ReasonerError, SmrKgError
-from .load import FORMATS, ontology_files, parse_data, parse_into
+from .load import FORMATS, check_size, ontology_files, parse_data, parse_into
 from .namespaces import SMR
 
 STDIN = "-"
@@ -65,22 +65,29 @@ def input_files(spec: str | Path) -> list[Path]:
 
 def read_inputs(
     specs: Iterable[str | Path], input_format: str = "ttl", stdin: BinaryIO | None = None,
+    max_mb: float | None = None,
 ) -> list[Extension]:
-    """Parse every input (files, directories, ``-``) into its own graph, in the order given."""
+    """Parse every input (files, directories, ``-``) into its own graph, in the order given;
+    with ``max_mb``, refuse more than that many megabytes in all (:func:`smr_kg.load.check_size`)."""
     specs = [str(s) for s in specs]
     if specs.count(STDIN) > 1:
         raise InputError("standard input (-) can be read only once")
     if input_format not in INPUT_FORMATS:
         raise InputError(f"unknown input format {input_format!r} (choose from {', '.join(INPUT_FORMATS)})")
+    files = {spec: input_files(spec) for spec in specs if spec != STDIN}
+    if max_mb is not None:
+        check_size([p for found in files.values() for p in found], max_mb)
     core = {p.resolve() for p in ontology_files()}
     out: list[Extension] = []
     seen: set[Path] = set()
     for spec in specs:
         if spec == STDIN:
-            data = (stdin or sys.stdin.buffer).read()
+            data = (stdin or sys.stdin.buffer).read(None if max_mb is None or max_mb <= 0 else int(max_mb * 2**20) + 1)
+            if max_mb is not None and 0 < max_mb * 2**20 < len(data):
+                raise InputError(f"standard input is more than the {max_mb:g} MB limit (raise it with --max-size MB)")
             out.append(Extension("<stdin>", parse_data(Graph(), data, INPUT_FORMATS[input_format], "<stdin>")))
             continue
-        for path in input_files(spec):
+        for path in files[spec]:
             resolved = path.resolve()
             if resolved in core or resolved in seen:
                 continue
@@ -118,6 +125,20 @@ def _check(core: Graph, extension: Extension) -> None:
         reject_claim_axioms(probe)
     except InputError as exc:
         raise InputError(f"{extension.name}: {exc.message}") from None
+
+
+def extend_hierarchy(known: dict[URIRef, set[URIRef]], graph: Graph) -> dict[URIRef, set[URIRef]]:
+    """The core's ancestors (``known``, from the shipped reasoner snapshot) extended to the classes
+    the inputs add: OWL is monotonic, so the core's inferences still hold, and a class gets its
+    asserted ancestors and everything known above each of them."""
+    from .materialize import asserted_superclasses
+
+    out = {cls: set(ancestors) for cls, ancestors in known.items()}
+    for cls, ancestors in asserted_superclasses(graph).items():
+        found = out.setdefault(cls, set())
+        for ancestor in ancestors:
+            found |= {ancestor, *known.get(ancestor, ())}
+    return out
 
 
 def origin(node: object, extensions: Iterable[Extension]) -> str | None:

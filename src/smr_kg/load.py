@@ -2,18 +2,31 @@
 
 rdflib is the bridge to pyshacl, owlready2 and JSON-LD, so the build works on an rdflib graph;
 a syntax error must name the file and the line, never surface as a parser traceback.
+
+Files may come from anyone, so: RDF/XML passes :func:`smr_kg.xmlguard.check` first (no entity
+expansion bombs, no external entities); :func:`check_size` refuses inputs too large to hold in
+memory (an rdflib graph takes about 40-50x its Turtle's size) with a message instead of an
+out-of-memory crash; a file that contributes no triples at all is warned about, since an empty
+file or JSON without an ``@context`` otherwise "passes" silently.
 """
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from . import paths
-from .errors import InputError
+from .errors import InputError, warn
+
+DEFAULT_MAX_MB = 64.0
+"""Default limit (megabytes, all files together) for user files given to ``smr-kg validate``."""
+PROGRESS_BYTES = 8 * 2**20
+"""Inputs at least this large get a progress line on stderr while they are read."""
 
 FORMATS = {
     ".ttl": "turtle",
@@ -36,36 +49,99 @@ def rdf_format(path: Path) -> str:
     return fmt
 
 
-def parse_into(graph: Graph, path: Path, fmt: str | None = None) -> Graph:
+def parse_into(graph: Graph, path: Path, fmt: str | None = None, name: str | None = None) -> Graph:
     """Parse one file into ``graph`` (format by suffix unless ``fmt``); raise :class:`InputError`
-    naming file and line on failure."""
+    naming file and line on failure. ``name`` is what messages call the file (``<stdin>`` for
+    standard input spooled to a temporary file by :func:`parse_data`)."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    return parse_data(graph, path.read_bytes(), fmt or rdf_format(path), str(path), path.resolve().as_uri())
-
-
-def parse_data(graph: Graph, data: bytes, fmt: str, name: str, base: str | None = None) -> Graph:
-    """Parse ``data`` (rdflib format ``fmt``, relative IRIs against ``base``) into ``graph``;
-    ``name`` (a file, or ``<stdin>``) is what error messages call it."""
+    if name is None:
+        return _parse_file(graph, path, fmt, str(path))
     try:
-        text = data.decode("utf-8")
+        return _parse_file(graph, path, fmt, name)
+    except InputError as exc:  # the guards name the file they read
+        raise InputError(exc.message.replace(str(path), name)) from None
+
+
+def parse_data(graph: Graph, data: bytes, fmt: str, name: str) -> Graph:
+    """Parse ``data`` (rdflib format ``fmt``, e.g. standard input) into ``graph`` through a
+    temporary file, so it passes the same guards and checks as a file; messages call it ``name``."""
+    import tempfile
+
+    suffix = next(s for s, f in FORMATS.items() if f == fmt)
+    with tempfile.TemporaryDirectory(prefix="smr-kg-input-") as tmp:
+        spooled = Path(tmp) / f"input{suffix}"
+        spooled.write_bytes(data)
+        return parse_into(graph, spooled, fmt, name)
+
+
+def _parse_file(graph: Graph, path: Path, fmt: str | None, label: str) -> Graph:
+    if not path.is_file():
+        raise InputError(f"{label}: no such file")
+    fmt = fmt or rdf_format(path)
+    if path.stat().st_size >= PROGRESS_BYTES:
+        print(f"smr-kg: reading {label} ({path.stat().st_size / 2**20:.0f} MB) ...", file=sys.stderr)
+    try:
         if fmt == "json-ld":
             from .jsonld import parse_jsonld_text  # PyLD is only needed for JSON-LD input
 
-            graph += parse_jsonld_text(text, name)
+            part = parse_jsonld_text(path.read_text(encoding="utf-8"), label)
         else:
-            graph.parse(data=text, format=fmt, publicID=base)
+            if fmt == "xml":
+                from .xmlguard import check
+
+                check(path)
+            part = Graph().parse(path, format=fmt)
     except BadSyntax as exc:
         line = getattr(exc, "lines", 0) + 1
-        raise InputError(f"{name}:{line}: Turtle syntax error: {exc._why}") from None
+        raise InputError(f"{label}:{line}: Turtle syntax error: {exc._why}") from None
     except InputError:
         raise
     except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 text ({exc.reason})") from None
+        raise InputError(f"{label}: not UTF-8 text ({exc.reason})") from None
     except Exception as exc:  # rdflib raises many parser-specific types; all mean bad input
-        raise InputError(f"{name}: cannot parse as {fmt}: {_first_line(exc)}") from None
+        raise InputError(f"{label}: cannot parse as {fmt}: {_first_line(exc)}") from None
+    _check_iris(path, part)
+    if len(part) == 0:
+        warn(f"{label} contributes no triples (an empty file, or JSON without an @context mapping its keys?)")
+    graph += part
     return graph
+
+
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _check_iris(path: Path, graph: Graph) -> None:
+    """Refuse IRIs with characters RDF forbids (``<a b>``): rdflib only logs a warning when it
+    reads one and fails much later, when the graph is written. Names the line when it can."""
+    iris = {term for triple in graph for term in triple if isinstance(term, URIRef)}
+    bad = next((iri for iri in sorted(iris) if _BAD_IRI.search(iri)), None)
+    if bad is None:
+        return
+    where = str(path)
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    tail = bad.rsplit("/", 1)[-1]
+    for number, line in enumerate(lines, start=1):
+        if f"<{bad}>" in line or f"{tail}>" in line:
+            where = f"{path}:{number}"
+            break
+    raise InputError(f"{where}: invalid IRI <{bad}>: IRIs cannot contain spaces or any of <>\"{{}}|^`\\")
+
+
+def check_size(files: Iterable[Path], max_mb: float | None = None) -> None:
+    """Refuse inputs larger than ``max_mb`` megabytes together (default :data:`DEFAULT_MAX_MB`)."""
+    limit = DEFAULT_MAX_MB if max_mb is None else max_mb
+    sizes = {Path(p): Path(p).stat().st_size for p in files if Path(p).is_file()}
+    total = sum(sizes.values())
+    if limit > 0 and total > limit * 2**20:
+        biggest = max(sizes, key=sizes.get)
+        raise InputError(
+            f"the input is {total / 2**20:.0f} MB ({biggest}: {sizes[biggest] / 2**20:.0f} MB), more than the "
+            f"{limit:g} MB limit: validation holds the whole graph in memory (about 40x the file size). "
+            "Split the file, or raise the limit with --max-size MB if this machine has the memory"
+        )
 
 
 def load_files(files: Iterable[Path]) -> Graph:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -34,7 +35,7 @@ from rdflib.term import Node
 
 from . import paths, prefixes
 from .errors import InputError, SmrKgError
-from .load import load_files, load_ontology, turtle_files
+from .load import DEFAULT_MAX_MB, PROGRESS_BYTES, load_files, load_ontology, turtle_files
 from .namespaces import OBOINOWL
 from .sctid import SNOMED_NAMESPACE, check_sctid
 
@@ -160,23 +161,29 @@ def validate_graph(data: Graph, shapes: Graph | None = None, store=None) -> Repo
 
 
 def validate_built(dist: Path | None = None, shapes: Graph | None = None) -> Report:
-    """Validate the built graph (``dist/smr-kg.ttl`` and its store), the default of ``smr-kg validate``."""
+    """Validate the current build (its Turtle and store, checked against its manifest)."""
+    from .dist import current
+    from .prefixes import bind_prefixes
     from .store import OxigraphStore
 
-    dist = Path(dist) if dist else paths.dist_dir()
-    built = dist / paths.BUILT_TTL
-    if not built.is_file():
-        raise InputError(f"no built graph at {built}: run `smr-kg build` first, or pass the files to validate")
-    data = load_files([built])
-    store = OxigraphStore.open(dist / paths.STORE_DIR) if (dist / paths.STORE_DIR).is_dir() else None
-    return validate_graph(data, shapes, store)
+    build = current(dist)
+    data = bind_prefixes(Graph()).parse(data=build.read_turtle(), format="turtle")
+    build.verify_store()
+    return validate_graph(data, shapes, OxigraphStore.open(build.store))
 
 
-def validate_files(files: Iterable[Path | str], shapes: Graph | None = None, input_format: str = "ttl") -> Report:
-    """Validate users' files (``-``: standard input) merged with the ontology they extend."""
+def validate_files(
+    files: Iterable[Path | str], shapes: Graph | None = None, input_format: str = "ttl", max_mb: float | None = None,
+) -> Report:
+    """Validate users' files (``-``: standard input) merged with the ontology they extend (at most
+    ``max_mb`` MB of them, see :func:`smr_kg.load.check_size`)."""
     from .inputs import combine, read_inputs
 
-    return validate_graph(combine(load_ontology(), read_inputs(files, input_format)), shapes)
+    extensions = read_inputs(files, input_format, max_mb=DEFAULT_MAX_MB if max_mb is None else max_mb)
+    data = combine(load_ontology(), extensions)
+    if sum(Path(f).stat().st_size for f in files if f != "-" and Path(f).is_file()) >= PROGRESS_BYTES:
+        print(f"smr-kg: validating {len(data):,} triples against the shapes ...", file=sys.stderr)
+    return validate_graph(data, shapes)
 
 
 def require_valid(

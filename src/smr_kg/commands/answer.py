@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+
+from ._options import add_format, add_output, open_output, output_format
 
 TOPIC_NAMES = ("causes", "mechanisms", "treatment", "teer-eligibility", "prognosis")
+SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,21 +22,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--superseded is given.",
     )
     p.add_argument("topic", choices=TOPIC_NAMES, metavar="TOPIC", help=f"one of: {', '.join(TOPIC_NAMES)}")
-    p.add_argument("--format", choices=("md", "html", "json"), default="md", help="output format (default: md)")
+    add_format(p, ("md", "html", "json"), "md", "output format")
     p.add_argument("--superseded", action="store_true",
                    help="also show recommendations of superseded guidelines (e.g. 2014/2017 AHA/ACC), labelled")
-    p.add_argument("-o", "--output", type=Path, default=None, help="write to FILE (atomically) instead of stdout")
+    add_output(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import atomic
     from ..answer import render_answer
     from ..store import open_store
 
-    text = render_answer(open_store(), args.topic, args.format, superseded=args.superseded)
-    if args.output:
-        atomic.write_text(args.output, text)
-    else:
-        print(text, end="")
+    output = open_output(args)
+    fmt = output_format(args, output, SUFFIXES)
+    output.write(render_answer(open_store(), args.topic, fmt, superseded=args.superseded))
     return 0

@@ -24,8 +24,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..lookup import card_json, lookup, render_text
     from ..pathways import GraphFacts
+    from ..resolve import check_length
     from ..store import open_store
 
+    check_length(args.term)
     store = open_store()
     cards = lookup(store, args.term, held_out=args.include_contested)
     facts = GraphFacts.read(store)

@@ -18,7 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Run a named query or a SPARQL 1.1 SELECT/ASK file over the built graph. Parameter "
             "values may be a label or synonym (case-insensitive), a CURIE (smr:AtrialFibrillation, "
             "SNOMEDCT:49436004) or a full IRI; they are bound as RDF terms, never pasted into the "
-            "query. Exit codes: 0 ok, 1 no such query or bad parameter, 2 syntax error or timeout."
+            "query. Exit codes: 0 ok, 1 no such query or bad parameter, 2 syntax error, timeout, or a "
+            "SERVICE/FROM that would use the network (see --allow-network)."
         ),
         epilog='example: smr-kg query causes-through --param mechanism="left ventricular dilation"',
     )
@@ -31,6 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"stop a query that runs longer (default {DEFAULT_TIMEOUT:g}; 0 = no limit)")
     p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
                    help=f"SPARQL engine (default {DEFAULT_ENGINE}, the prebuilt store in dist/)")
+    p.add_argument("--allow-network", action="store_true",
+                   help="let the query's SERVICE and FROM clauses reach other endpoints and documents "
+                   "(refused by default: smr-kg works offline)")
     add_input_arguments(p, "in memory, instead of reading dist/ (nothing is written)")
     p.set_defaults(func=run)
 
@@ -45,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
     params = parse_params(args.param)
     extensions = read(args)
     store = store_for_graph(in_memory_graph(args, extensions), args.engine) if extensions else open_store(args.engine)
+    store.allow_network = args.allow_network
     bindings = bind(store, named, params)
     result = store.query(named.text, bindings, args.timeout or None)
     sys.stdout.write(render(result, args.format, store, bindings))
