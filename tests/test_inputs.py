@@ -174,3 +174,26 @@ def test_a_claim_written_as_an_owl_axiom_is_refused_naming_the_file(run_cli, tmp
                          " owl:someValuesFrom smr:LeftVentricularDilation ] .\n")
     code, _, err = run_cli("validate", str(old_style))
     assert code == 2 and f"{old_style}: the axiom on {CAUSE_IRI} uses" in err and "claims table" in err
+
+
+def test_without_the_reasoner_inputs_keep_the_cores_shipped_inferences(run_cli, tmp_path: Path) -> None:
+    code, out, err = run_cli("build", "--no-reasoner", "--dist", str(tmp_path / "d"), "-i", str(USER_CAUSE), "-f", "json")
+    assert code == 0 and json.loads(out)["inferences"] == "snapshot", err
+    code, _, err = run_cli("build", "--update-inferences", "--dist", str(tmp_path / "e"), "-i", str(USER_CAUSE))
+    assert code == 2 and "not with --input" in err
+
+
+def test_standard_input_passes_the_same_guards_and_is_called_stdin() -> None:
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="http://ex/a">'
+            b'<rdf:value>&x;</rdf:value></rdf:Description></rdf:RDF>')
+    with pytest.raises(InputError) as err:
+        read_inputs(["-"], "xml", stdin=io.BytesIO(bomb))
+    assert err.value.message.startswith("<stdin>: refusing the external entity")
+
+
+def test_export_refuses_to_write_over_its_input(run_cli, tmp_path: Path) -> None:
+    mine = tmp_path / "mine.ttl"
+    shutil.copy(USER_CAUSE, mine)
+    code, _, err = run_cli("export", "--graph", "ontology", "-i", str(mine), "-o", str(mine))
+    assert code == 2 and mine.read_bytes() == USER_CAUSE.read_bytes(), err
