@@ -54,7 +54,7 @@ def test_the_users_cause_is_in_causes_through_path_lookup_and_answer(on_user_dis
     assert code == 0 and "example cardiomyopathy" in out
 
 
-@pytest.mark.parametrize("fmt", ["ttl", "nt", "xml", "jsonld"])
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "xml", "jsonld", "obojson"])
 def test_the_users_cause_is_in_every_export(on_user_dist, run_cli, fmt: str) -> None:
     code, out, _ = run_cli("export", "--format", fmt)
     assert code == 0 and ("ExampleCardiomyopathy" in out)

@@ -264,3 +264,9 @@ def test_queries_lists_every_named_query_as_json(run_cli) -> None:
     causes_through = next(q for q in listed if q["name"] == "causes-through")
     assert causes_through["question"] and causes_through["path"].endswith("causes-through.rq")
     assert {"name": "mechanism", "kind": "term", "required": True}.items() <= causes_through["parameters"][0].items()
+
+
+def test_queries_without_query_files_is_an_error_not_an_empty_list(run_cli, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("SMR_KG_ROOT", str(tmp_path))
+    code, out, err = run_cli("queries")
+    assert code == 2 and out == "" and "no named queries" in err

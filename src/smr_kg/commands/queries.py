@@ -16,6 +16,11 @@ def run(args: argparse.Namespace) -> int:
     from ..queries import list_queries
 
     named = list_queries()
+    if not named:  # an installation without its data files, or an empty SMR_KG_ROOT
+        from ..errors import InputError
+        from ..paths import queries_dir
+
+        raise InputError(f"{queries_dir()}: no named queries (*.rq) found: is smr-kg installed with its data files?")
     if args.format == "json":
         import json
         from dataclasses import asdict
@@ -34,5 +39,5 @@ def run(args: argparse.Namespace) -> int:
         print(f"{q.name.ljust(width)}  {q.question or '(no question in the header)'}")
         if params:
             print(f"{''.ljust(width)}  parameters: {params}")
-    print(f"\nrun one with: smr-kg query NAME [--param NAME=VALUE ...]  ({len(named)} queries in {named[0].path.parent if named else 'queries/'})")
+    print(f"\nrun one with: smr-kg query NAME [--param NAME=VALUE ...]  ({len(named)} queries in {named[0].path.parent})")
     return 0
