@@ -71,8 +71,11 @@ def built_ntriples(dist: Path | None = None) -> tuple[bytes, int, str | None]:
 
 
 def publish(endpoint: str, graph: str | None = None, replace: bool = False, user: str | None = None,
-            dist: Path | None = None, timeout: float = DEFAULT_TIMEOUT) -> Published:
-    """PUT the built graph into ``graph`` at the Graph Store endpoint ``endpoint``."""
+            dist: Path | None = None, timeout: float = DEFAULT_TIMEOUT, password: str | None = None) -> Published:
+    """PUT the built graph into ``graph`` at the Graph Store endpoint ``endpoint``.
+
+    ``password`` (for ``user``) defaults to ``$SMR_KG_PASSWORD``.
+    """
     check_url(endpoint)
     data, count, ontology = built_ntriples(dist)
     graph = graph or ontology
@@ -80,7 +83,7 @@ def publish(endpoint: str, graph: str | None = None, replace: bool = False, user
         raise InputError("the built graph declares no owl:Ontology IRI: name the target with --graph IRI")
     _check_graph_iri(graph)
     target = _with_graph(endpoint, graph)
-    opener = _opener(target, user)
+    opener = _opener(target, user, password)
     if not replace and _graph_exists(target, opener, timeout, user):
         raise SmrKgError(
             f"the store at {endpoint} already has a graph <{graph}>: pass --replace to replace it "
@@ -116,10 +119,10 @@ def query_url_hint(endpoint: str) -> str:
     return "QUERY_URL"
 
 
-def _opener(url: str, user: str | None) -> urllib.request.OpenerDirector:
+def _opener(url: str, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
     if user is None:
         return urllib.request.build_opener()
-    password = os.environ.get(PASSWORD_VARIABLE)
+    password = password if password is not None else os.environ.get(PASSWORD_VARIABLE)
     if password is None:
         raise InputError(f"--user {user} needs the password in the environment variable {PASSWORD_VARIABLE}")
     manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()

@@ -29,7 +29,7 @@ import urllib.request
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from .errors import SmrKgError
+from .errors import InputError, SmrKgError
 from .sparqltext import inject_values, is_iri, query_form
 from .store import (
     BindingError,
@@ -74,7 +74,10 @@ class RemoteStore(QueryForms):
         self.timeout = timeout
 
     def query(self, query: str, bindings: Mapping[str, Node] | None = None, timeout: float | None = None) -> QueryResult:
-        form = query_form(query)
+        try:
+            form = query_form(query)
+        except InputError:
+            raise _rejected(query, "not a SPARQL query") from None
         if form not in ("SELECT", "ASK"):
             raise UnsupportedQuery(f"only SELECT and ASK queries are supported, not {form}")
         text = inject_values(query, bindings or {})
@@ -181,16 +184,23 @@ def _term(value: dict) -> Node:
 
 
 def _rejected(query: str, message: str) -> SmrKgError:
-    """A 400 answer: a syntax error with its position if our parser agrees, else the endpoint's words."""
+    """A 400 answer: a syntax error with its position in the user's text if rdflib's parser finds
+    one (the endpoint saw the text with VALUES added), else the endpoint's own words."""
+    import re
+
     from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql import prepareQuery
+
+    from .store import _undeclared_prefix
 
     try:
-        parseQuery(query)
+        prepareQuery(query)
     except ParseException as exc:
         return SparqlSyntaxError(f"line {exc.lineno}, column {exc.col}: {exc.msg}")
-    except Exception:  # noqa: BLE001 - any other parser complaint: report the endpoint's own words
-        pass
+    except Exception as exc:  # noqa: BLE001 - rdflib reports an undeclared prefix as a bare Exception
+        prefix = re.match(r"Unknown namespace prefix : (\S*)", str(exc))
+        if prefix is not None:
+            return SparqlSyntaxError(_undeclared_prefix(query, prefix.group(1)))
     return EndpointError(f"the endpoint rejected the query (HTTP 400){_colon(message)}")
 
 
@@ -200,6 +210,7 @@ def _first_lines(body: bytes, limit: int = 300) -> str:
 
     text = body.decode("utf-8", "replace")
     text = re.sub(r"<[^>]+>", " ", text) if "<html" in text[:500].lower() else text
+    text = text.split("SPARQL query:")[0]  # Virtuoso repeats the whole query after its message
     return " ".join(text.split())[:limit]
 
 

@@ -170,16 +170,22 @@ class EndpointServer(ThreadingHTTPServer):
 def example_queries(store, named) -> list[dict]:
     """Each named query with its header example's parameters bound as a VALUES block.
 
-    The page shows the very text that runs, so a user can read, change and rerun it.
+    The page shows the very text that runs, so a user can read, change and rerun it. Over a
+    graph that lacks an example's terms the query is offered unbound.
     """
     from ..queries import example_params
     from ..query import bind
     from ..sparqltext import inject_values
 
+    from ..errors import SmrKgError
+
     examples = []
     for query in named:
         params = example_params(query)
-        text = inject_values(query.text, bind(store, query, params))
+        try:
+            text = inject_values(query.text, bind(store, query, params))
+        except SmrKgError:  # a graph without the example's terms: offer the query unbound
+            text, params = query.text, {}
         examples.append({"name": query.name, "question": query.question or "", "query": text,
                          "parameters": params})
     return examples
