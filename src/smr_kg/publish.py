@@ -21,6 +21,7 @@ Large graphs go faster through a store's bulk loader; docs/endpoints.md shows Vi
 from __future__ import annotations
 
 import os
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
@@ -83,8 +84,8 @@ def publish(endpoint: str, graph: str | None = None, replace: bool = False, user
         raise InputError("the built graph declares no owl:Ontology IRI: name the target with --graph IRI")
     _check_graph_iri(graph)
     target = _with_graph(endpoint, graph)
-    opener = _opener(target, user, password)
-    if not replace and _graph_exists(target, opener, timeout, user):
+    credentials = _credentials(user, password)
+    if not replace and _graph_exists(target, timeout, credentials):
         raise SmrKgError(
             f"the store at {endpoint} already has a graph <{graph}>: pass --replace to replace it "
             "with this build (only that graph is touched), or name another with --graph", exit_code=2)
@@ -92,16 +93,63 @@ def publish(endpoint: str, graph: str | None = None, replace: bool = False, user
         target, data=data, method="PUT",
         headers={"Content-Type": "application/n-triples; charset=utf-8", "User-Agent": USER_AGENT},
     )
-    status, _, _ = http_call(request, timeout, what="Graph Store endpoint", opener=opener, auth_hint=_auth_hint(user))
+    status, _, _ = http_call(_authorized(request, credentials, timeout), timeout, what="Graph Store endpoint",
+                             auth_hint=_auth_hint(user))
     return Published(endpoint, graph, count, status)
 
 
-def _graph_exists(target: str, opener: urllib.request.OpenerDirector, timeout: float, user: str | None) -> bool:
+def _graph_exists(target: str, timeout: float, credentials: tuple[str, str] | None) -> bool:
     """GET the graph (status only): 2xx means it exists, 404 that it does not."""
     request = urllib.request.Request(target, method="GET", headers={"Accept": "application/n-triples", "User-Agent": USER_AGENT})
-    status, _, _ = http_call(request, timeout, what="Graph Store endpoint", opener=opener, missing_ok=True,
-                             read=False, auth_hint=_auth_hint(user))
+    status, _, _ = http_call(_authorized(request, credentials, timeout), timeout, what="Graph Store endpoint",
+                             missing_ok=True, read=False, auth_hint=_auth_hint(credentials and credentials[0]))
     return status != 404
+
+
+def _credentials(user: str | None, password: str | None) -> tuple[str, str] | None:
+    if user is None:
+        return None
+    password = password if password is not None else os.environ.get(PASSWORD_VARIABLE)
+    if password is None:
+        raise InputError(f"--user {user} needs the password in the environment variable {PASSWORD_VARIABLE}")
+    return user, password
+
+
+def _authorized(request: urllib.request.Request, credentials: tuple[str, str] | None,
+                timeout: float) -> urllib.request.Request:
+    """``request`` with an Authorization header answering the server's challenge, sent up front.
+
+    urllib's auth handlers answer a 401 by sending the request again, but a store that refuses
+    an unauthenticated upload closes the connection while the body is still being sent
+    (Virtuoso does), so the client never sees the 401. So the challenge is fetched first with a
+    bodyless GET, and answered with urllib's own Basic/Digest code.
+    """
+    if credentials is None:
+        return request
+    import base64
+
+    user, password = credentials
+    probe = urllib.request.Request(request.full_url, method="GET", headers={"User-Agent": USER_AGENT})
+    try:
+        with urllib.request.urlopen(probe, timeout=timeout):
+            return request  # no challenge: the request goes as it is
+    except urllib.error.HTTPError as error:
+        challenge = error.headers.get("WWW-Authenticate", "") if error.code == 401 else ""
+    except (urllib.error.URLError, OSError):
+        return request  # the request itself will report what is wrong
+    scheme, _, params = challenge.partition(" ")
+    if scheme.lower() == "basic":
+        token = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
+        request.add_header("Authorization", f"Basic {token}")
+    elif scheme.lower() == "digest":
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        manager.add_password(None, request.full_url, user, password)
+        handler = urllib.request.HTTPDigestAuthHandler(manager)
+        fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(params))
+        answer = handler.get_authorization(request, fields)
+        if answer:
+            request.add_header("Authorization", f"Digest {answer}")
+    return request
 
 
 def _auth_hint(user: str | None) -> str:
@@ -117,19 +165,6 @@ def query_url_hint(endpoint: str) -> str:
         if base.endswith(store_path):
             return base[: -len(store_path)] + query_path
     return "QUERY_URL"
-
-
-def _opener(url: str, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
-    if user is None:
-        return urllib.request.build_opener()
-    password = password if password is not None else os.environ.get(PASSWORD_VARIABLE)
-    if password is None:
-        raise InputError(f"--user {user} needs the password in the environment variable {PASSWORD_VARIABLE}")
-    manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-    manager.add_password(None, url, user, password)
-    return urllib.request.build_opener(
-        urllib.request.HTTPBasicAuthHandler(manager), urllib.request.HTTPDigestAuthHandler(manager)
-    )
 
 
 def _with_graph(endpoint: str, graph: str) -> str:

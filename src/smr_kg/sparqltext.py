@@ -78,9 +78,12 @@ def sparql_term(term: Node) -> str:
     """``term`` in SPARQL syntax, or :class:`InputError` if it cannot be written safely.
 
     IRIs must not contain a character that IRIREF forbids (that would end the IRI early). In
-    literals, backslash, quote and line breaks are escaped, so the string cannot close early; a
-    ``\\uXXXX`` in a value stays escaped text (its backslash is doubled) whether or not the
-    endpoint decodes codepoint escapes before parsing. Blank nodes cannot be bound by VALUES.
+    literals, backslash, quote and line breaks are escaped, so the string cannot close early.
+    SPARQL 1.1 (section 19.2) lets an engine decode ``\\uXXXX`` anywhere in the text before
+    parsing, and engines differ on whether ``\\\\u0022`` is an escaped backslash or a quote: so
+    the ``u`` after a backslash of the value is itself written as ``\\U00000075`` (eight digits:
+    rdflib's decoder takes up to eight), which reads back as the value's own characters however
+    the engine decodes. Blank nodes cannot be bound.
     """
     from rdflib import BNode, Literal, URIRef
 
@@ -89,7 +92,7 @@ def sparql_term(term: Node) -> str:
             raise InputError(f"cannot bind <{term}>: it is not a valid IRI")
         return f"<{term}>"
     if isinstance(term, Literal):
-        body = '"' + "".join(_ESCAPES.get(c, c) for c in str(term)) + '"'
+        body = '"' + _escape(str(term)) + '"'
         if term.language:
             if not _LANGUAGE.match(term.language):
                 raise InputError(f"cannot bind a literal with language tag {term.language!r}")
@@ -100,6 +103,16 @@ def sparql_term(term: Node) -> str:
     if isinstance(term, BNode):
         raise InputError("cannot bind a blank node on a SPARQL endpoint (VALUES takes IRIs and literals)")
     raise InputError(f"cannot bind {term!r}: not an RDF term")
+
+
+def _escape(text: str) -> str:
+    out = []
+    for i, char in enumerate(text):
+        if i and text[i - 1] == "\\" and char in "uU":
+            out.append("\\U00000075" if char == "u" else "\\U00000055")
+        else:
+            out.append(_ESCAPES.get(char, char))
+    return "".join(out)
 
 
 def inject_values(text: str, bindings: Mapping[str, Node]) -> str:

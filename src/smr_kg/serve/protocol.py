@@ -86,7 +86,8 @@ def parse_request(method: str, url_query: str, content_type: str | None, body: b
 def negotiate(accept: str | None, offered: list[str]) -> str | None:
     """The media type of ``offered`` the ``Accept`` header prefers (first offered on a tie).
 
-    A missing header accepts anything. ``type/*`` and ``*/*`` ranges count, ``q=0`` excludes.
+    A missing header accepts anything. ``type/*`` and ``*/*`` ranges count, the most specific
+    range matching a type gives its quality, and ``q=0`` excludes.
     """
     if not accept or not accept.strip():
         return offered[0]
@@ -105,17 +106,21 @@ def negotiate(accept: str | None, offered: list[str]) -> str | None:
             ranges.append((media.strip().lower(), quality))
     best, best_quality = None, 0.0
     for media in offered:
-        quality = max((q for r, q in ranges if _matches(r, media)), default=0.0)
+        matching = [(_specificity(r, media), q) for r, q in ranges if _specificity(r, media) >= 0]
+        quality = max(matching)[1] if matching else 0.0   # the most specific range decides (RFC 9110)
         if quality > best_quality:
             best, best_quality = media, quality
     return best
 
 
-def _matches(media_range: str, media: str) -> bool:
-    if media_range in ("*/*", media):
-        return True
+def _specificity(media_range: str, media: str) -> int:
+    """2 for an exact match, 1 for ``type/*``, 0 for ``*/*``, -1 for no match."""
+    if media_range == media:
+        return 2
+    if media_range == "*/*":
+        return 0
     kind, _, sub = media_range.partition("/")
-    return sub == "*" and media.startswith(kind + "/")
+    return 1 if sub == "*" and media.startswith(kind + "/") else -1
 
 
 def _text(body: bytes) -> str:

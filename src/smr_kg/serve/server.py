@@ -90,6 +90,11 @@ class Handler(BaseHTTPRequestHandler):
                                     "Access-Control-Max-Age": "600"})
 
     def _refuse(self) -> None:
+        length = self.headers.get("Content-Length", "0")
+        if length.isdigit() and int(length) <= MAX_REQUEST_BYTES:
+            self.rfile.read(int(length))  # read what the client sends, so it gets to read the answer
+        else:
+            self.close_connection = True
         self._send_text(405, "this endpoint is read-only: GET or POST a query to /sparql")
 
     do_PUT = do_DELETE = do_PATCH = _refuse
