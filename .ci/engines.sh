@@ -65,7 +65,9 @@ start_virtuoso() {
     (cd "$dir" && exec virtuoso-t +foreground +configfile "$dir/virtuoso.ini" >"$dir/console.log" 2>&1) &
     ENGINE_PIDS+=($!)
     wait_for "http://127.0.0.1:$http/sparql?query=ASK%7B%7D" 120 || { tail -20 "$dir/virtuoso.log" >&2; return 1; }
-    export SMR_KG_TEST_VIRTUOSO="http://127.0.0.1:$http" SMR_KG_TEST_VIRTUOSO_PASSWORD=dba
+    mkdir -p "$dir/load"
+    export SMR_KG_TEST_VIRTUOSO="http://127.0.0.1:$http" SMR_KG_TEST_VIRTUOSO_PASSWORD=dba \
+        SMR_KG_TEST_VIRTUOSO_ISQL="$sql" SMR_KG_TEST_VIRTUOSO_LOAD_DIR="$dir/load"
     echo "Virtuoso $(virtuoso-t -? 2>&1 | grep -o 'Version [0-9.]*' | head -n 1) at $SMR_KG_TEST_VIRTUOSO"
 }
 

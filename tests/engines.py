@@ -8,6 +8,8 @@ too) into one test graph, which is replaced on every run:
   SMR_KG_TEST_OXIGRAPH   base URL of an Oxigraph server (query at /query, Graph Store at /store)
   SMR_KG_TEST_VIRTUOSO   base URL of Virtuoso's HTTP server (/sparql, /sparql-graph-crud-auth)
   SMR_KG_TEST_VIRTUOSO_PASSWORD   the dba password (default dba, a fresh database's)
+  SMR_KG_TEST_VIRTUOSO_ISQL, SMR_KG_TEST_VIRTUOSO_LOAD_DIR   its SQL port and a directory in its
+                         DirsAllowed, for the bulk-loader route of docs/endpoints.md
   SMR_KG_REQUIRE         comma-separated tools that must be present (virtuoso, oxigraph-server,
                          chromium): a test that would skip for want of one fails instead
 """
