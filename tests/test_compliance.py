@@ -110,14 +110,15 @@ def test_every_named_query_gives_the_same_solutions_on_every_engine(engine, refe
 SUBSELECT_LIMIT = "LIMIT 1000000"
 
 
-@pytest.mark.parametrize("case", range(len(CASES)), ids=CASE_IDS)
+LIMITED = [i for i, (name, _) in enumerate(CASES) if SUBSELECT_LIMIT in find(name).text]
+
+
+@pytest.mark.parametrize("case", LIMITED, ids=[CASE_IDS[i] for i in LIMITED])
 def test_the_limits_that_order_virtuosos_joins_never_cut(reference, case: int) -> None:
     """Sub-selects carry LIMIT 1000000 only so that Virtuoso 7.2.5 computes them before the join
     (see the query headers): on this graph a LIMIT a thousand times smaller cuts nothing."""
     name, params = CASES[case]
     query = find(name)
-    if SUBSELECT_LIMIT not in query.text:
-        pytest.skip(f"{name} has no sub-select limit")
     bindings = bind(reference, query, params)
     full = reference.query(query.text, bindings, timeout=120)
     tight = reference.query(query.text.replace(SUBSELECT_LIMIT, "LIMIT 1000"), bindings, timeout=120)
