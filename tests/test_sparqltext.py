@@ -8,7 +8,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from smr_kg.errors import InputError
 from smr_kg.queries import example_params, list_queries
 from smr_kg.query import bind
-from smr_kg.sparqltext import inject_values, is_iri, query_form, sparql_term, uses_keyword
+from smr_kg.sparqltext import inject_values, is_iri, query_form, sparql_term
 from smr_kg.store import open_store, store_for_graph
 
 EX = "http://example.org/"
@@ -117,20 +117,6 @@ def test_terms_that_cannot_be_written_safely_are_refused(term) -> None:
 def test_bad_variable_names_are_refused() -> None:
     with pytest.raises(InputError):
         inject_values("SELECT * { ?s ?p ?o }", {"s } DROP ALL #": AF})
-
-
-@pytest.mark.parametrize(
-    "text, found",
-    [
-        ("SELECT * { SERVICE <http://x/sparql> { ?s ?p ?o } }", True),
-        ("select * { service silent ?endpoint { ?s ?p ?o } }", True),
-        ("SELECT * { ?s ?p 'SERVICE' } # SERVICE", False),
-        ("PREFIX service: <http://x/> SELECT ?service { ?service service:p <http://x/SERVICE> }", False),
-        ("PREFIX ex: <http://x/> SELECT * { ?s ex:SERVICE ?o }", False),
-    ],
-)
-def test_uses_keyword_ignores_strings_comments_iris_variables_and_names(text: str, found: bool) -> None:
-    assert uses_keyword(text, "SERVICE") is found
 
 
 def test_is_iri() -> None:

@@ -47,11 +47,13 @@ def fixture_endpoint(fixture_graph: Graph, tmp_path_factory: pytest.TempPathFact
     """``smr-kg serve`` over the fixture graph, asked through the remote store."""
     from engines import served
 
-    from smr_kg import paths
+    from smr_kg.dist import publish
     from smr_kg.store import OxigraphStore
 
     dist = tmp_path_factory.mktemp("fixture-dist")
-    OxigraphStore.write(fixture_graph.serialize(format="nt", encoding="utf-8"), dist / paths.STORE_DIR)
+    ntriples = fixture_graph.serialize(format="nt", encoding="utf-8")
+    publish(dist, fixture_graph.serialize(format="turtle", encoding="utf-8"),
+            lambda directory: OxigraphStore.write(ntriples, directory), {})
     yield from served(dist, workers=1)
 
 

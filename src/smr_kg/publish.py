@@ -27,7 +27,6 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths
 from .errors import InputError, SmrKgError
 from .remote import check_url, http_call
 
@@ -54,13 +53,13 @@ def built_ntriples(dist: Path | None = None) -> tuple[bytes, int, str | None]:
     """The built graph as N-Triples, its triple count and its ontology IRI (if it has one)."""
     import pyoxigraph as ox
 
-    built = (Path(dist) if dist else paths.dist_dir()) / paths.BUILT_TTL
-    if not built.is_file():
-        raise SmrKgError(f"no built graph at {built}: run `smr-kg build` first")
+    from .dist import current
+
+    build = current(dist)  # checked against its manifest: a damaged build is not published
     try:
-        triples = list(ox.parse(path=str(built), format=ox.RdfFormat.TURTLE))
-    except (SyntaxError, OSError) as error:
-        raise InputError(f"{built}: cannot read the built graph ({error}); rebuild it with `smr-kg build`") from None
+        triples = list(ox.parse(build.read_turtle(), format=ox.RdfFormat.TURTLE))
+    except SyntaxError as error:
+        raise InputError(f"{build.turtle}: cannot read the built graph ({error}); rebuild it with `smr-kg build`") from None
     ontology = next(
         (t.subject.value for t in triples
          if t.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

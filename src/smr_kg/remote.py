@@ -80,6 +80,7 @@ class RemoteStore(QueryForms):
             raise _rejected(query, "not a SPARQL query") from None
         if form not in ("SELECT", "ASK"):
             raise UnsupportedQuery(f"only SELECT and ASK queries are supported, not {form}")
+        self._guard(query)  # no SERVICE / FROM beyond the endpoint's own graph unless allowed
         text = inject_values(query, bindings or {})
         limit = timeout if timeout and timeout > 0 else self.timeout
         result = run_with_timeout(lambda: self._post(query, text, limit), limit)
@@ -88,6 +89,10 @@ class RemoteStore(QueryForms):
             if unprojected:
                 raise BindingError(unprojected[0])
         return result
+
+    def graph_names(self) -> set[str]:
+        """The graph read by ``--graph`` (a FROM naming it stays inside the endpoint)."""
+        return {self.graph} if self.graph else set()
 
     def _post(self, original: str, text: str, timeout: float) -> QueryResult:
         fields = [("query", text)] + ([("default-graph-uri", self.graph)] if self.graph else [])

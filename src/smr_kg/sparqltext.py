@@ -156,14 +156,3 @@ def _where_group(text: str) -> tuple[int, bool, int]:
             first_word = token.upper()
     raise InputError("cannot bind parameters: the query has no complete WHERE { … } group")
 
-
-def uses_keyword(text: str, keyword: str) -> bool:
-    """Whether ``keyword`` (e.g. SERVICE) occurs as a keyword: not in a comment, string, IRI,
-    variable (``?service``) or prefixed name (``ex:service``, ``service:x``)."""
-    keyword = keyword.upper()
-    for kind, token, start, end in _tokens(text):
-        if kind == "word" and token.upper() == keyword:
-            before = text[start - 1] if start else ""
-            if before not in (":", "?", "$") and not text.startswith(":", end):
-                return True
-    return False

@@ -39,18 +39,18 @@ class ServeOptions:
 def start(options: ServeOptions, dist: Path | None = None):
     """Start the endpoint: returns the bound server (call ``serve_forever``, then ``shutdown``
     and :func:`stop`). Binding happens here, so a taken port fails before anything runs."""
-    from .. import paths
+    from ..dist import current
     from ..errors import SmrKgError
     from ..queries import list_queries
     from ..store import OxigraphStore
     from .server import EndpointServer, Site, example_queries
     from .workers import WorkerPool
 
-    dist = Path(dist) if dist else paths.dist_dir()
-    store_dir = dist / paths.STORE_DIR
-    if not store_dir.is_dir():
-        raise SmrKgError(f"no prebuilt store at {store_dir}: run `smr-kg build` first")
-    site = Site(example_queries(OxigraphStore.open(store_dir), list_queries()), options.cors, options.quiet)
+    build = current(dist)  # one build, checked against its manifest, for the whole run
+    build.verify_store()
+    store_dir = build.store
+    store = OxigraphStore.open(store_dir)
+    site = Site(example_queries(store, list_queries()), options.cors, options.quiet, store.graph_names)
     size = options.workers or max(2, os.cpu_count() or 2)
     pool = WorkerPool(store_dir, size, options.timeout, options.max_bytes)
     try:

@@ -4,7 +4,8 @@
 browser and scripts on the same machine (it binds 127.0.0.1 unless told otherwise), the work is
 done in the query worker processes, and no dependency has to be installed for it. Routes:
 
-* ``/sparql`` -- the SPARQL 1.1 Protocol query operation (GET and POST); updates are refused;
+* ``/sparql`` -- the SPARQL 1.1 Protocol query operation (GET and POST); updates are refused,
+  and so are SERVICE calls and FROM of graphs the store does not hold (the CLI's network guard);
 * ``/`` and ``/static/…`` -- the query page (YASGUI, vendored) and its files;
 * ``/examples.json`` -- the named queries with their header examples bound, for the page.
 
@@ -18,11 +19,11 @@ from __future__ import annotations
 import json
 import mimetypes
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 
-from ..sparqltext import uses_keyword
 from .protocol import ProtocolError, parse_request
 from .workers import Response, WorkerPool
 
@@ -42,6 +43,8 @@ class Site:
     examples: list[dict] = field(default_factory=list)
     cors: tuple[str, ...] = ()
     quiet: bool = False
+    graph_names: Callable[[], Iterable[str]] = set
+    """The store's named graphs: a FROM naming one of them stays inside the store."""
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -102,8 +105,7 @@ class Handler(BaseHTTPRequestHandler):
     def _sparql(self, method: str, url_query: str, body: bytes) -> None:
         try:
             request = parse_request(method, url_query, self.headers.get("Content-Type"), body)
-            if uses_keyword(request.query, "SERVICE"):
-                raise ProtocolError(403, "SERVICE (federated query) is disabled: it would make this server fetch from the network")
+            _stay_offline(request.query, self.server.site.graph_names)
             response = self.server.pool.run(request, self.headers.get("Accept"))
         except ProtocolError as error:
             response = Response(error.status, "text/plain; charset=utf-8", (error.message + "\n").encode("utf-8"))
@@ -153,6 +155,20 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - http.server's signature
         if not self.server.site.quiet:
             sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+
+def _stay_offline(query: str, graph_names: Callable[[], Iterable[str]]) -> None:
+    """The CLI's network guard (:mod:`smr_kg.sparql_guard`) for the endpoint: a SERVICE call or a
+    FROM of a graph the store does not hold would make this server fetch from the network (403)."""
+    from ..errors import SmrKgError
+    from ..sparql_guard import NetworkRefused, check
+
+    try:
+        check(query, graph_names, "oxigraph")
+    except NetworkRefused as error:
+        raise ProtocolError(403, error.message.split("; smr-kg does not use")[0] + ": this endpoint stays offline") from None
+    except SmrKgError as error:
+        raise ProtocolError(400, error.message) from None
 
 
 class EndpointServer(ThreadingHTTPServer):
