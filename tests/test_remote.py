@@ -164,3 +164,18 @@ def test_every_store_reading_command_takes_an_endpoint() -> None:
 
     for command in ("query", "lookup", "path", "answer", "diagram", "mappings"):
         assert "--endpoint" in parser()._subparsers._group_actions[0].choices[command].format_help()
+
+
+def test_service_calls_through_an_endpoint_are_refused_unless_allowed(fake: str) -> None:
+    """The CLI's network guard holds for endpoints too: the server would fetch for us."""
+    from smr_kg.sparql_guard import NetworkRefused
+
+    text = "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"
+    before = len(SEEN)
+    with pytest.raises(NetworkRefused):
+        RemoteStore(fake + "/sparql").select(text)
+    assert len(SEEN) == before
+    store = RemoteStore(fake + "/sparql")
+    store.allow_network = True
+    store.select(text)
+    assert "SERVICE" in SEEN[-1]["form"]["query"][0]
