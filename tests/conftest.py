@@ -22,21 +22,15 @@ from smr_kg.build import BuildReport, build
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def required_tools() -> set[str]:
-    """The tools ``$SMR_KG_REQUIRE`` says must be present (CI installs them)."""
-    return {name.strip() for name in os.environ.get("SMR_KG_REQUIRE", "").split(",") if name.strip()}
-
-
 @pytest.fixture
 def require_tool():
-    """``require_tool(name, present, reason)``: skip when absent, fail if ``$SMR_KG_REQUIRE`` names it."""
+    """``require_tool(name, present, reason)``: nothing when present, else skip -- or fail when
+    ``$SMR_KG_REQUIRE`` names the tool (:func:`engines.require`)."""
+    from engines import require
 
     def check(name: str, present: bool, reason: str) -> None:
-        if present:
-            return
-        if name in required_tools():
-            pytest.fail(f"{name} is required in this run (SMR_KG_REQUIRE) but absent: {reason}")
-        pytest.skip(reason)
+        if not present:
+            require(name, reason)
 
     return check
 
@@ -84,3 +78,30 @@ def run_cli(capsys: pytest.CaptureFixture[str]):
         return code, out.out, out.err
 
     return run
+
+
+# --- SPARQL servers (tests/engines.py): skipped with a reason when absent, unless required ---
+
+
+@pytest.fixture(scope="session")
+def served(dist_env: Path):
+    """``smr-kg serve`` over the session build, on a free port of 127.0.0.1."""
+    from engines import served as serve_build
+
+    yield from serve_build(dist_env)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(dist_env: Path):
+    """An Oxigraph server holding the session build (``$SMR_KG_TEST_OXIGRAPH``)."""
+    from engines import external
+
+    return external("oxigraph-server", dist_env)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(dist_env: Path):
+    """Virtuoso 7 holding the session build (``$SMR_KG_TEST_VIRTUOSO``)."""
+    from engines import external
+
+    return external("virtuoso", dist_env)

@@ -26,6 +26,7 @@ ENVIRONMENT: dict[str, str] = {
     "SMR_KG_ROOT": "a directory with ontology/, shapes/ and queries/ to use instead of the shipped ones",
     "XDG_DATA_HOME": "base of the per-user data directory on Linux (default: ~/.local/share)",
     "SMR_KG_DEBUG": "set to 1 to show the Python traceback of an internal error (exit code 70)",
+    "SMR_KG_PASSWORD": "the password for `smr-kg publish --user` (never given on the command line)",
 }
 """Every environment variable smr-kg reads, with what it does (shown by ``smr-kg --help``)."""
 
