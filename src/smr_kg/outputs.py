@@ -24,12 +24,15 @@ bad ``-o`` fails in milliseconds, and again when the data is written.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 from . import paths
 from .errors import InputError, SmrKgError, printable
@@ -86,6 +89,37 @@ class Output:
             self._write_through(Path(self.name), raw)
         else:
             self._replace(real, raw, info)
+
+    @contextlib.contextmanager
+    def stream(self) -> Iterator[TextIO]:
+        """A UTF-8 text stream for output written piece by piece (too large to hold in memory),
+        by the same rules as :meth:`write`: the target is replaced only when the block ends
+        without an error; devices, FIFOs and standard output are written through."""
+        if self.is_stdout:
+            yield sys.stdout
+            sys.stdout.flush()
+            return
+        real = self._check()
+        info = _stat(self.name)
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            with open(self.name, "w", encoding="utf-8", newline="") as fh:
+                yield fh
+            return
+        try:
+            real.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
+        except OSError as exc:
+            raise OutputError(f"cannot write {self._shown()}: {exc.strerror or exc}") from None
+        try:
+            with io.open(fd, "w", encoding="utf-8", newline="") as fh:
+                yield fh
+                fh.flush()
+                os.fsync(fh.fileno())
+            _copy_ownership(tmp, info, self._shown())
+            os.replace(tmp, real)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
     def _check(self) -> Path:
         """The real path to write; raise :class:`OutputError` if it must not or cannot be written."""
