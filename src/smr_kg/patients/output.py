@@ -11,6 +11,7 @@ the graph's own class (a past occurrence gets ``smr:historyOf`` instead: it is n
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterable
 from typing import TextIO
@@ -34,12 +35,10 @@ class Writer:
     def __init__(self, fmt: str, out: TextIO, knowledge: Knowledge) -> None:
         self.fmt, self.out, self.k = fmt, out, knowledge
         self.count = 0
-        self._csv = csv.writer(out, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n") \
-            if fmt in ("csv", "tsv") else None
 
     def begin(self) -> None:
-        if self._csv:
-            self._csv.writerow(TABLE_COLUMNS)
+        if self.fmt in ("csv", "tsv"):
+            self.out.write(_table_text(self.fmt, [list(TABLE_COLUMNS)]))
         elif self.fmt == "json":
             self.out.write('{"patients": [\n')
         else:
@@ -47,17 +46,31 @@ class Writer:
                            "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n\n")
 
     def write(self, result: PatientResult) -> None:
-        if self._csv:
-            self._csv.writerows(table_rows(result, self.k))
-        elif self.fmt == "json":
-            self.out.write((",\n" if self.count else "") + json.dumps(patient_json(result, self.k), ensure_ascii=False))
-        else:
-            self.out.write(patient_turtle(result, self.k))
+        self.write_rendered(render(self.fmt, result, self.k))
+
+    def write_rendered(self, text: str) -> None:
+        """Write one patient's text from :func:`render` (the Spark engine renders on its workers)."""
+        self.out.write((",\n" if self.count and self.fmt == "json" else "") + text)
         self.count += 1
 
     def end(self) -> None:
         if self.fmt == "json":
             self.out.write('\n], "sources": ' + json.dumps(self.k.citations, ensure_ascii=False, indent=1) + "}\n")
+
+
+def render(fmt: str, result: PatientResult, k: Knowledge) -> str:
+    """One patient's output text in ``fmt`` (without the separators the whole document needs)."""
+    if fmt in ("csv", "tsv"):
+        return _table_text(fmt, table_rows(result, k))
+    if fmt == "json":
+        return json.dumps(patient_json(result, k), ensure_ascii=False)
+    return patient_turtle(result, k)
+
+
+def _table_text(fmt: str, rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
 
 
 def table_rows(result: PatientResult, k: Knowledge) -> list[list[str]]:
@@ -192,4 +205,4 @@ def _literal(text: str) -> str:
     return f'"{escaped}"'
 
 
-__all__ = ["FORMATS", "TABLE_COLUMNS", "Writer", "explain", "patient_json", "table_rows"]
+__all__ = ["FORMATS", "TABLE_COLUMNS", "Writer", "explain", "patient_json", "render", "table_rows"]

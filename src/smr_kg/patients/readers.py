@@ -45,12 +45,12 @@ def input_files(inputs: Iterable[str | Path]) -> list[Path]:
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and _kind(p))
+            found = sorted(p for p in path.rglob("*") if p.is_file() and file_kind(p))
             if not found:
                 raise InputError(f"{path}: no .json, .ndjson, .jsonl or .csv files in this directory")
             files.extend(found)
         elif path.is_file():
-            if not _kind(path):
+            if not file_kind(path):
                 raise InputError(f"{path}: unknown input type (expected .json Bundle, .ndjson, .jsonl or .csv)")
             files.append(path)
         else:
@@ -64,8 +64,8 @@ def read_records(files: list[Path], validate: str = "first", memory_bytes: int =
     if validate not in VALIDATE_MODES:
         raise InputError(f"unknown --validate mode {validate!r} (choose from {', '.join(VALIDATE_MODES)})")
     tick = progress or (lambda n: None)
-    grouped = [f for f in files if _kind(f) != "bundle"]
-    for path in (f for f in files if _kind(f) == "bundle"):
+    grouped = [f for f in files if file_kind(f) != "bundle"]
+    for path in (f for f in files if file_kind(f) == "bundle"):
         text = _read_text(path)
         tick(path.stat().st_size)
         yield from bundle_records(_load_json(text, str(path)), str(path), validate)
@@ -75,7 +75,7 @@ def read_records(files: list[Path], validate: str = "first", memory_bytes: int =
     for part in range(passes):
         records: dict[str, PatientRecord] = {}
         for path in grouped:
-            rows = _ndjson_rows(path, validate, part, passes, tick) if _kind(path) == "ndjson" \
+            rows = _ndjson_rows(path, validate, part, passes, tick) if file_kind(path) == "ndjson" \
                 else _csv_rows(path, part, passes, tick)
             for key, entry in rows:
                 record = records.get(key)
@@ -156,11 +156,7 @@ def _csv_rows(path: Path, part: int, passes: int, tick) -> Iterator[tuple[str, E
     with _open(path) as handle:
         delimiter = "\t" if ".tsv" in path.suffixes else ","
         reader = csv.reader(handle, delimiter=delimiter)
-        header = [h.strip().lower() for h in next(reader, [])]
-        missing = [c for c in CSV_COLUMNS if c not in header]
-        if missing:
-            raise InputError(f"{path}:1: missing column(s) {', '.join(missing)} "
-                             f"(expected {', '.join(CSV_COLUMNS)}[, kind, status])")
+        header = csv_header(next(reader, []), path)
         index = {name: header.index(name) for name in header}
         for number, row in enumerate(reader, start=2):
             tick(sum(len(cell) + 1 for cell in row))
@@ -174,10 +170,20 @@ def _csv_rows(path: Path, part: int, passes: int, tick) -> Iterator[tuple[str, E
                 raise InputError(f"{path}:{number}: empty patient")
             if _partition(key, passes) != part:
                 continue
-            yield key, _csv_entry(field, f"{path}:{number}")
+            yield key, csv_entry(field, f"{path}:{number}")
 
 
-def _csv_entry(field: dict[str, str], where: str) -> Entry | None:
+def csv_header(cells: list[str], path: Path | str) -> list[str]:
+    """The CSV's column names, lower-cased; InputError naming the file if a required one is missing."""
+    header = [h.strip().lower() for h in cells]
+    missing = [c for c in CSV_COLUMNS if c not in header]
+    if missing:
+        raise InputError(f"{path}:1: missing column(s) {', '.join(missing)} "
+                         f"(expected {', '.join(CSV_COLUMNS)}[, kind, status])")
+    return header
+
+
+def csv_entry(field: dict[str, str], where: str) -> Entry | None:
     iri = code_iri(field["system"], field["code"])
     if iri is None:
         return None
@@ -223,7 +229,7 @@ def _partition(key: str, passes: int) -> int:
     return zlib.crc32(key.encode("utf-8")) % passes if passes > 1 else 0
 
 
-def _kind(path: Path) -> str | None:
+def file_kind(path: Path) -> str | None:
     name = path.name.lower()
     if name.endswith(NDJSON_SUFFIXES):
         return "ndjson"
@@ -258,4 +264,5 @@ def _load_json(text: str, where: str):
         raise InputError(f"{where}: not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
 
 
-__all__ = ["CSV_COLUMNS", "DEFAULT_MEMORY_BYTES", "VALIDATE_MODES", "bundle_records", "input_files", "read_records"]
+__all__ = ["CSV_COLUMNS", "DEFAULT_MEMORY_BYTES", "VALIDATE_MODES", "bundle_records", "csv_entry", "csv_header",
+           "file_kind", "input_files", "read_records"]
