@@ -33,8 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="your SNOMED CT relationship snapshot (sct2_Relationship_Snapshot_*.txt): any descendant code links")
     p.add_argument("--validate", choices=("first", "all", "none"), default="first",
                    help="FHIR validation with fhir.resources: the first resource of each type per file (default), all, or none")
-    p.add_argument("--memory", type=int, default=1024, metavar="MB",
-                   help="NDJSON/CSV input grouped per pass (default 1024 MB); more input means more passes, not more memory")
+    p.add_argument("--memory", type=int, default=256, metavar="MB",
+                   help="NDJSON/CSV input grouped per pass (default 256 MB; peak memory is about 1.6x that plus 110 MB): more input means more passes, not more memory")
     p.add_argument("--strict", action="store_true", help="stop at the first impossible value (exit 2), naming patient and field")
     p.add_argument("--engine", choices=("embedded", "spark"), default="embedded", help="embedded (default) or Apache Spark")
     p.add_argument("--spark-master", default=None, metavar="URL",

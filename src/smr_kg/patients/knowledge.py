@@ -204,7 +204,9 @@ class Knowledge:
     """Source IRI -> {citation, doi, pmid, url, links} for the sources cited anywhere above."""
 
     def label(self, iri: str | None) -> str:
-        return self.labels.get(iri, curie(URIRef(iri))) if iri else ""
+        if not iri:
+            return ""
+        return self.labels.get(iri) or curie(URIRef(iri))
 
     def is_a(self, iri: str, ancestor: str) -> bool:
         return ancestor in self.ancestors.get(iri, frozenset((iri,)))
