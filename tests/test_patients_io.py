@@ -183,3 +183,11 @@ def test_fhir_validation_catches_a_malformed_resource(run_cli, tmp_path):
     code, _, err = run_cli("patients", str(path), "--quiet")
     assert code == 2 and "not a valid FHIR R4 Condition" in err
     assert run_cli("patients", str(path), "--quiet", "--validate", "none")[0] == 0
+
+
+def test_the_readme_worked_example_is_the_exact_output(run_cli):
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    command = "$ smr-kg patients tests/fixtures/patients/stemi.json --explain p-stemi --quiet\n"
+    shown = readme.split(command, 1)[1].split("```", 1)[0]
+    code, out, _ = run_cli("patients", str(BUNDLES / "stemi.json"), "--explain", "p-stemi", "--quiet")
+    assert code == 0 and out == shown
