@@ -8,10 +8,10 @@ turned into plain, picklable Python values (:class:`Knowledge`): the embedded en
 workers. When the graph's model changes (claims with a status, issue 9), this is the module to
 adapt; evaluation code never sees SPARQL.
 
-Claim status: a graph that has ``smr:Claim`` records gives every causal step the status of its
-record (``established``, ``tentative``; held-out ``contested``, ``hypothesis``, ``unsupported``
-only when asked); a graph without them (edges as reified axioms) gives accepted steps the status
-``asserted``.
+Claim status: every causal step has the status of its claim record (``established``,
+``tentative``; held-out ``contested``, ``hypothesis``, ``unsupported`` only when asked), read
+with the edges through :meth:`smr_kg.pathways.GraphFacts.assertions`, the project's one reading
+of claims and their evidence.
 """
 
 from __future__ import annotations
@@ -60,24 +60,6 @@ SELECT ?concept ?relation ?code WHERE {
   VALUES ?relation { skos:exactMatch skos:closeMatch skos:narrowMatch skos:relatedMatch }
   ?concept ?relation ?code .
   FILTER(isIRI(?concept) && isIRI(?code) && STRSTARTS(STR(?concept), STR(smr:)))
-}
-"""
-
-CLAIMS_QUERY = _PREFIXES + """
-# Claim records (issue 9): subject, predicate, object and status of every causal claim.
-SELECT ?s ?p ?o ?status WHERE {
-  VALUES ?p { smr:actsThrough smr:leadsTo smr:causesOrContributesTo }
-  ?claim a smr:Claim ; smr:subject ?s ; smr:predicate ?p ; smr:object ?o ; smr:status ?status .
-}
-"""
-
-CLAIM_EVIDENCE_QUERY = _PREFIXES + """
-# Sources and evidence types of the claim records of held-out claims (they have no edge).
-SELECT ?s ?p ?o ?source ?eco WHERE {
-  VALUES ?p { smr:actsThrough smr:leadsTo smr:causesOrContributesTo }
-  ?claim a smr:Claim ; smr:subject ?s ; smr:predicate ?p ; smr:object ?o .
-  OPTIONAL { ?claim dcterms:source ?source }
-  OPTIONAL { ?claim smr:evidenceType ?eco }
 }
 """
 
@@ -178,13 +160,13 @@ class Recommendation:
     condition: str | None
     interventions: tuple[str, ...]
     sources: tuple[str, ...]
-    status: str | None
+    statuses: tuple[str, ...]
     criteria: tuple[Criterion, ...]
 
     @property
     def current(self) -> bool:
-        """Current unless the graph says superseded (graphs before issue 9 carry no status)."""
-        return self.status is None or self.status.endswith("Current")
+        """Current unless the graph says superseded (a superseded mark wins over a current one)."""
+        return not any(s.endswith("Superseded") for s in self.statuses)
 
 
 @dataclass
@@ -219,12 +201,7 @@ class Knowledge:
 def read_knowledge(store: Store, include_held_out: bool = False) -> Knowledge:
     """Compile the graph behind ``store`` for patient evaluation (held-out claims only if asked)."""
     facts = GraphFacts.read(store)
-    statuses = _claim_statuses(store)
-    accepted = [a for a in facts.assertions(CAUSAL_PROPERTIES)
-                if statuses.get((str(a.subject), str(a.property), str(a.object)), "asserted") not in HELD_OUT]
-    edges = list(accepted)
-    if include_held_out:
-        edges += _held_out_assertions(store, statuses)
+    edges = facts.assertions(CAUSAL_PROPERTIES, held_out=include_held_out)
     targets = facts.subclasses(SMR_CLASS)
     upstream = connected(edges, targets) - targets
     chambers = _mechanism_patterns(store, facts)
@@ -234,7 +211,7 @@ def read_knowledge(store: Store, include_held_out: bool = False) -> Knowledge:
         if not facts.is_a(cause, SMR.Condition):
             continue
         result = find_paths(edges, cause, SMR_CLASS, ends=targets)
-        chains = tuple(_chain(path, facts, statuses, chambers) for path in result.paths)
+        chains = tuple(_chain(path, facts, chambers) for path in result.paths)
         causes[str(cause)] = chains
         cited.update(s for chain in chains for step in chain.steps for s in step.sources)
     recommendations = _recommendations(store)
@@ -254,32 +231,6 @@ def read_knowledge(store: Store, include_held_out: bool = False) -> Knowledge:
         guards=_guards(store),
         citations={s: _citation(facts, s) for s in sorted(cited)},
     )
-
-
-def _claim_statuses(store: Store) -> dict[tuple[str, str, str], str]:
-    """(subject, predicate, object) -> status local name, lower-cased; {} before issue 9."""
-    found: dict[tuple[str, str, str], str] = {}
-    for s, p, o, status in store.select(CLAIMS_QUERY).rows:
-        found[(str(s), str(p), str(o))] = str(status).rsplit("/", 1)[-1].lower()
-    return found
-
-
-def _held_out_assertions(store: Store, statuses: dict[tuple[str, str, str], str]) -> list[Assertion]:
-    """Held-out claims as steps a chain may take when asked for (they have no edge in the graph)."""
-    evidence: dict[tuple[str, str, str], tuple[set, set]] = defaultdict(lambda: (set(), set()))
-    for s, p, o, source, eco in store.select(CLAIM_EVIDENCE_QUERY).rows:
-        sources, ecos = evidence[(str(s), str(p), str(o))]
-        if source is not None:
-            sources.add(source)
-        if eco is not None:
-            ecos.add(eco)
-    out = []
-    for key, status in statuses.items():
-        if status in HELD_OUT:
-            sources, ecos = evidence[key]
-            out.append(Assertion(URIRef(key[0]), URIRef(key[1]), URIRef(key[2]),
-                                 tuple(sorted(sources)), tuple(sorted(ecos))))
-    return out
 
 
 def _mechanism_patterns(store: Store, facts: GraphFacts) -> dict[URIRef, frozenset[str]]:
@@ -311,15 +262,19 @@ def _mechanism_patterns(store: Store, facts: GraphFacts) -> dict[URIRef, frozens
     return {k: frozenset(v) for k, v in patterns.items()}
 
 
-def _chain(path: tuple[Assertion, ...], facts: GraphFacts, statuses: dict, chambers: dict) -> Chain:
+def _chain(path: tuple[Assertion, ...], facts: GraphFacts, chambers: dict) -> Chain:
     steps = tuple(
-        Step(str(a.subject), str(a.property), str(a.object),
-             statuses.get((str(a.subject), str(a.property), str(a.object)), "asserted"),
-             tuple(str(s) for s in a.sources), facts.marks(a.sources, a.evidence_types), a.inferred)
+        Step(str(a.subject), str(a.property), str(a.object), _status(a),
+             tuple(str(s) for s in a.sources), facts.claim_marks(a), a.inferred)
         for a in path
     )
     patterns = frozenset(p for a in path for node in (a.subject, a.object) for p in chambers.get(node, ()))
     return Chain(steps, patterns)
+
+
+def _status(a: Assertion) -> str:
+    """The claim status of a step, lower-cased (``asserted`` for an edge without a claim record)."""
+    return str(a.status).rsplit("/", 1)[-1].lower() if a.status is not None else "asserted"
 
 
 def _recommendations(store: Store) -> tuple[Recommendation, ...]:
@@ -339,7 +294,7 @@ def _recommendations(store: Store) -> tuple[Recommendation, ...]:
             iri=iri, label=_one(f, "label") or curie(URIRef(iri)),
             cor=_one(f, "corNotation") or _local(_one(f, "cor")), loe=_one(f, "loeNotation") or _local(_one(f, "loe")),
             condition=_one(f, "condition"), interventions=tuple(sorted(str(v) for v in f["intervention"])),
-            sources=tuple(sorted(str(v) for v in f["source"])), status=_one(f, "status"),
+            sources=tuple(sorted(str(v) for v in f["source"])), statuses=tuple(sorted(str(v) for v in f["status"])),
             criteria=tuple(sorted((_criterion(c, criteria[str(c)]) for c in f["criterion"]), key=_criterion_order)),
         ))
     return tuple(out)

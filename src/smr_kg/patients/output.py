@@ -173,8 +173,7 @@ def explain(result: PatientResult, k: Knowledge) -> str:
         coded = sorted({f"{curie(f.code)} ({LINKS[f.kind]})" for f in result.findings if f.concept == c.concept})
         out.append(f"  {k.label(c.concept)}{basis} - coded {', '.join(coded)}")
         for chain in c.chains:
-            flags = sorted({m for s in chain.steps for m in s.marks} | {s.status for s in chain.steps if s.status not in
-                                                                         ("asserted", "established")})
+            flags = list(dict.fromkeys(m for s in chain.steps for m in s.marks))
             path = " -> ".join([k.label(chain.steps[0].subject)] + [k.label(s.object) for s in chain.steps])
             out.append(f"    {path}{cite(s for st in chain.steps for s in st.sources)}"
                        + (f"  ({'; '.join(flags)})" if flags else ""))
