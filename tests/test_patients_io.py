@@ -191,3 +191,11 @@ def test_the_readme_worked_example_is_the_exact_output(run_cli):
     shown = readme.split(command, 1)[1].split("```", 1)[0]
     code, out, _ = run_cli("patients", str(BUNDLES / "stemi.json"), "--explain", "p-stemi", "--quiet")
     assert code == 0 and out == shown
+
+
+def test_the_output_never_replaces_an_input(run_cli, tmp_path):
+    bundle = tmp_path / "p.json"
+    bundle.write_bytes((BUNDLES / "stemi.json").read_bytes())
+    code, _, err = run_cli("patients", str(bundle), "-o", str(bundle), "--quiet")
+    assert code == 2 and "refusing to write" in err
+    assert bundle.read_bytes() == (BUNDLES / "stemi.json").read_bytes()

@@ -32,7 +32,7 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from . import paths
 from .errors import InputError, SmrKgError, printable
@@ -105,21 +105,11 @@ class Output:
             with open(self.name, "w", encoding="utf-8", newline="") as fh:
                 yield fh
             return
-        try:
-            real.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
-        except OSError as exc:
-            raise OutputError(f"cannot write {self._shown()}: {exc.strerror or exc}") from None
-        try:
-            with io.open(fd, "w", encoding="utf-8", newline="") as fh:
-                yield fh
-                fh.flush()
-                os.fsync(fh.fileno())
-            _copy_ownership(tmp, info, self._shown())
-            os.replace(tmp, real)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with self._replacing(real, info, body_errors=False) as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            yield text
+            text.flush()
+            text.detach()  # _replacing closes the file
 
     def _check(self) -> Path:
         """The real path to write; raise :class:`OutputError` if it must not or cannot be written."""
@@ -161,6 +151,14 @@ class Output:
 
     def _replace(self, real: Path, data: bytes, old: os.stat_result | None) -> None:
         """Write a temporary file beside ``real`` and rename it over ``real`` (see module doc)."""
+        with self._replacing(real, old) as fh:
+            fh.write(data)
+
+    @contextlib.contextmanager
+    def _replacing(self, real: Path, old: os.stat_result | None, body_errors: bool = True) -> Iterator[BinaryIO]:
+        """A temporary file beside ``real``, renamed over it (with the old file's mode and owner)
+        when the block ends without an error, removed otherwise. ``body_errors=False`` leaves an
+        OSError raised by the block's own work (not the writing) as it is."""
         try:
             real.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
@@ -168,14 +166,14 @@ class Output:
             raise OutputError(f"cannot write {self._shown()}: {exc.strerror or exc}") from None
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                yield fh
                 fh.flush()
                 os.fsync(fh.fileno())
             _copy_ownership(tmp, old, self._shown())
             os.replace(tmp, real)
         except BaseException as exc:
             Path(tmp).unlink(missing_ok=True)
-            if isinstance(exc, OSError):
+            if isinstance(exc, OSError) and body_errors:
                 raise OutputError(f"cannot write {self._shown()}: {exc.strerror or exc}") from None
             raise
 
