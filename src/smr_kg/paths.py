@@ -27,6 +27,8 @@ ENVIRONMENT: dict[str, str] = {
     "XDG_DATA_HOME": "base of the per-user data directory on Linux (default: ~/.local/share)",
     "SMR_KG_DEBUG": "set to 1 to show the Python traceback of an internal error (exit code 70)",
     "SMR_KG_PASSWORD": "the password for `smr-kg publish --user` (never given on the command line)",
+    "SPARK_MASTER": "the Spark master for `smr-kg patients --engine spark` (default: local[*])",
+    "SMR_KG_SPARK_DRIVER_MEMORY": "the Spark driver's memory for `patients --engine spark` (default: 2g)",
 }
 """Every environment variable smr-kg reads, with what it does (shown by ``smr-kg --help``)."""
 
