@@ -305,15 +305,11 @@ def to_rdfxml(canon: Canonical) -> str:
 
 
 def to_jsonld(canon: Canonical) -> str:
-    """Compacted JSON-LD 1.1 by PyLD from the canonical N-Triples, with the context embedded."""
-    from pyld import jsonld
-
-    from .jsonld import offline_loader
+    """Compacted JSON-LD 1.1 by PyLD's algorithms from the canonical triples, context embedded."""
+    from .jsonld import compact_triples
 
     context = published_context()
-    options = {"documentLoader": offline_loader}
-    expanded = jsonld.from_rdf(to_ntriples(canon), {"format": "application/n-quads", **options})
-    compacted = jsonld.compact(expanded, context, options)
+    compacted = compact_triples(canon.triples(), context)
     nodes = compacted.get("@graph", [] if set(compacted) == {"@context"} else None)
     if nodes is None:  # a single node compacts to a bare object; keep the document shape stable
         nodes = [{k: v for k, v in compacted.items() if k != "@context"}]
