@@ -122,23 +122,39 @@ def load_shapes(directory: Path | None = None) -> Graph:
 
 def validate_graph(data: Graph, shapes: Graph | None = None, store=None) -> Report:
     """Validate ``data``; ``store`` is a :mod:`smr_kg.store` engine over the same triples
-    (made from ``data`` when not given) for the SPARQL constraints."""
+    (made from ``data`` when not given), where the compiled shapes run."""
     from .store import store_for_graph
+
+    return validate_store(store if store is not None else store_for_graph(data), shapes, lambda: data)
+
+
+def validate_store(store, shapes: Graph | None = None, data: Callable[[], Graph] | None = None) -> Report:
+    """Validate the triples of ``store`` (any engine of :mod:`smr_kg.store`).
+
+    SHACL Core shapes run as compiled SPARQL (:mod:`smr_kg.shacl_core`) and SHACL-SPARQL
+    constraints once over the whole graph, both in the store; only shapes the compiler does not
+    support need the graph in rdflib for pyshacl, and ``data()`` is called for it only then.
+    """
+    from .shacl_core import compile_shapes
 
     started = time.perf_counter()
     shapes = load_shapes() if shapes is None else shapes
-    data = _plain_strings(data)
     clock = [time.perf_counter()]
 
     def lap() -> float:
         clock.append(time.perf_counter())
         return clock[-1] - clock[-2]
 
-    found = _core_results(data, shapes)
+    checks, unsupported = compile_shapes(shapes)
+    found = _compiled_results(store, shapes, checks)
+    if unsupported:
+        if data is None:
+            raise SmrKgError(f"shapes {', '.join(_compact(s) for s in unsupported)} need pyshacl, which needs the graph")
+        found += _core_results(_plain_strings(data()), shapes, unsupported)
     timings = {"core": lap()}
-    found += _sparql_results(store if store is not None else store_for_graph(data), shapes)
+    found += _sparql_results(store, shapes)
     timings["sparql"] = lap()
-    found += _python_results(data, shapes)
+    found += _python_results(store, shapes)
     timings["python"] = lap()
     # one result per (shape, focus, path, value, message): a value that fails two constraints of
     # one shape (say sh:nodeKind and sh:node) is one problem to fix
@@ -150,26 +166,27 @@ def validate_graph(data: Graph, shapes: Graph | None = None, store=None) -> Repo
     named = {r.shape for r in results}
     return Report(
         results=results,
-        triples=len(data),
+        triples=_count_triples(store),
         shapes=len(set(shapes.subjects(SMRSH.fix, None))),
         seconds=time.perf_counter() - started,
         timings=timings,
-        names={n: _display_name(data, n) for r in results for n in (r.focus, r.value) if n is not None},
+        names=_display_names(store, {n for r in results for n in (r.focus, r.value) if n is not None}),
         fixes={s: fix for s in named if (fix := _fix(shapes, s))},
     )
 
 
 def validate_built(dist: Path | None = None, shapes: Graph | None = None) -> Report:
-    """Validate the built graph (``dist/smr-kg.ttl`` and its store), the default of ``smr-kg validate``."""
-    from .store import OxigraphStore
+    """Validate the built graph, the default of ``smr-kg validate``: in its on-disk store, so
+    memory stays bounded however large the graph is (``dist/smr-kg.ttl`` is parsed only if a
+    shape needs pyshacl)."""
+    from .store import OxigraphStore, open_store
 
     dist = Path(dist) if dist else paths.dist_dir()
     built = dist / paths.BUILT_TTL
     if not built.is_file():
         raise InputError(f"no built graph at {built}: run `smr-kg build` first, or pass the files to validate")
-    data = load_files([built])
-    store = OxigraphStore.open(dist / paths.STORE_DIR) if (dist / paths.STORE_DIR).is_dir() else None
-    return validate_graph(data, shapes, store)
+    store = OxigraphStore.open(dist / paths.STORE_DIR) if (dist / paths.STORE_DIR).is_dir() else open_store(dist=dist)
+    return validate_store(store, shapes, lambda: load_files([built]))
 
 
 def validate_files(files: Iterable[Path], shapes: Graph | None = None) -> Report:
@@ -183,7 +200,8 @@ def validate_files(files: Iterable[Path], shapes: Graph | None = None) -> Report
 
 
 def require_valid(data: Graph, shapes: Graph | None = None, store=None) -> Report:
-    """Validate ``data`` and raise :class:`SmrKgError` naming shapes and nodes if any violation."""
+    """Validate ``data`` (in ``store`` when given) and raise :class:`SmrKgError` naming shapes
+    and nodes if any violation."""
     report = validate_graph(data, shapes, store)
     violations = [r for r in report.results if r.severity == SH.Violation]
     if violations:
@@ -221,14 +239,40 @@ def _plain_strings(data: Graph) -> Graph:
     return plain
 
 
-def _core_results(data: Graph, shapes: Graph) -> list[Result]:
-    """SHACL Core (and every non-SPARQL) constraint, by pyshacl."""
+def _compiled_results(store, shapes: Graph, checks) -> list[Result]:
+    """SHACL Core constraints as compiled SPARQL, evaluated in the store."""
+    from .shacl_core import run_checks
+
+    results = []
+    for check, row in run_checks(store, checks):
+        shape = _named_shape(shapes, check.shape)
+        path = row.get("path", check.path)
+        results.append(Result(
+            severity=check.severity,
+            shape=shape,
+            focus=row["this"],
+            path=None if isinstance(path, BNode) else path,  # a complex path: as _actual_path does
+            value=row.get("value"),
+            message=check.message or _message(shapes, shape) or "",
+            component=check.component,
+        ))
+    return results
+
+
+def _core_results(data: Graph, shapes: Graph, only: list[Node] | None = None) -> list[Result]:
+    """SHACL Core (and every non-SPARQL) constraint by pyshacl: the shapes the compiler does not
+    support (``only``), or all of them (the reference the compiled shapes are tested against)."""
     from pyshacl import validate
 
+    targets = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
+    keep = set(only) if only is not None else None
     core = Graph()
     for triple in shapes:
-        if triple[1] != SH.sparql:  # the SPARQL constraints run whole-graph in _sparql_results
-            core.add(triple)
+        if triple[1] == SH.sparql:  # the SPARQL constraints run whole-graph in _sparql_results
+            continue
+        if keep is not None and triple[1] in targets and triple[0] not in keep:
+            continue  # an untargeted shape is only checked where a kept shape refers to it
+        core.add(triple)
     _, report, _ = validate(
         data, shacl_graph=core, inference="none", advanced=False, meta_shacl=False,
         allow_warnings=True, inplace=True,
@@ -260,10 +304,9 @@ def _sparql_results(store, shapes: Graph) -> list[Result]:
         query = _prefix_lines(shapes, constraint) + str(shapes.value(constraint, SH.select))
         if "$PATH" in query:
             raise InputError(f"shapes: {_compact(shape)}: $PATH in SPARQL constraints is not supported")
-        targets = _targets(store, shapes, shape)
         template = shapes.value(constraint, SH.message) or shapes.value(shape, SH.message)
         for row in store.select(query).dicts():
-            if row.get("this") not in targets:
+            if not _is_target(store, shapes, shape, row.get("this")):
                 continue
             results.append(Result(
                 severity=_severity(shapes, shape),
@@ -277,12 +320,12 @@ def _sparql_results(store, shapes: Graph) -> list[Result]:
     return results
 
 
-def _python_results(data: Graph, shapes: Graph) -> list[Result]:
+def _python_results(store, shapes: Graph) -> list[Result]:
     """The shapes smr-kg implements in Python (declared deactivated in shapes/)."""
     results = []
     for shape, check in PYTHON_CHECKS.items():
         template = str(shapes.value(shape, SH.message) or "")
-        for row in check(data):
+        for row in check(store):
             results.append(Result(
                 severity=_severity(shapes, shape),
                 shape=shape,
@@ -295,50 +338,53 @@ def _python_results(data: Graph, shapes: Graph) -> list[Result]:
     return results
 
 
-def snomed_identifiers(data: Graph) -> Iterator[dict[str, Node]]:
+_SNOMED_CANDIDATES = """
+SELECT ?this ?path ?value WHERE {
+  { VALUES ?path { %s } ?this ?path ?value . FILTER(STRSTARTS(STR(?value), "%s") && isIRI(?value)) }
+  UNION
+  { BIND(<%s> AS ?path) ?this ?path ?value . FILTER(isLiteral(?value)) }
+}
+""" % (" ".join(f"<{p}>" for p in MAPPING_PROPERTIES), SNOMED_NAMESPACE, OBOINOWL.hasDbXref)
+
+
+def snomed_identifiers(store) -> Iterator[dict[str, Node]]:
     """smrsh:SnomedIdentifier: SNOMED CT mappings and xrefs whose SCTID breaks SNOMED's rules.
 
     Mapping IRIs outside ``http://snomed.info/id/<digits>`` are smrsh:SnomedMapping's results,
-    so only all-digit local parts are checked here (nothing is reported twice).
+    so only all-digit local parts are checked here (nothing is reported twice). The store
+    selects the candidates; Python checks their digits.
     """
-    for prop in MAPPING_PROPERTIES:
-        for subject, target in data.subject_objects(prop):
-            if isinstance(target, URIRef) and target.startswith(SNOMED_NAMESPACE):
-                sctid = target[len(SNOMED_NAMESPACE):]
-                if sctid.isascii() and sctid.isdigit() and (problem := check_sctid(sctid)):
-                    yield {"this": subject, "path": prop, "value": target, "detail": Literal(problem)}
-    for subject, xref in data.subject_objects(OBOINOWL.hasDbXref):
-        match = _SNOMED_XREF.fullmatch(str(xref)) if isinstance(xref, Literal) else None
-        if match and (problem := check_sctid(match.group(1))):
-            yield {"this": subject, "path": OBOINOWL.hasDbXref, "value": xref, "detail": Literal(problem)}
+    for row in store.select(_SNOMED_CANDIDATES).dicts():
+        subject, prop, value = row["this"], row["path"], row["value"]
+        if prop == OBOINOWL.hasDbXref:
+            match = _SNOMED_XREF.fullmatch(str(value))
+            sctid = match.group(1) if match else None
+        else:
+            sctid = value[len(SNOMED_NAMESPACE):]
+            sctid = sctid if sctid.isascii() and sctid.isdigit() else None
+        if sctid is not None and (problem := check_sctid(sctid)):
+            yield {"this": subject, "path": prop, "value": value, "detail": Literal(problem)}
 
 
-PYTHON_CHECKS: dict[URIRef, Callable[[Graph], Iterable[dict[str, Node]]]] = {
+PYTHON_CHECKS: dict[URIRef, Callable[[object], Iterable[dict[str, Node]]]] = {
     SMRSH.SnomedIdentifier: snomed_identifiers,
 }
-"""Shapes of shapes/ implemented in Python: shape IRI -> rows of bindings (this, path, value, ...)."""
+"""Shapes of shapes/ implemented in Python: shape IRI -> rows of bindings (this, path, value, ...)
+computed from a :mod:`smr_kg.store` engine."""
 
 
 # ---------------------------------------------------------------------------------------------
 # Helpers over the shapes graph
 # ---------------------------------------------------------------------------------------------
 
-_TARGET_QUERIES = {
-    SH.targetClass: "SELECT DISTINCT ?node ?target WHERE { ?node a/<%s>* ?target }" % RDFS.subClassOf,
-    SH.targetSubjectsOf: "SELECT DISTINCT ?node ?target WHERE { ?node ?target [] }",
-    SH.targetObjectsOf: "SELECT DISTINCT ?node ?target WHERE { [] ?target ?node }",
-}
+def _is_target(store, shapes: Graph, shape: Node, node: Node | None) -> bool:
+    """Whether ``node`` is a focus node of ``shape`` (by its SHACL Core targets), asked in the store."""
+    from .shacl_core import target_pattern
 
-
-def _targets(store, shapes: Graph, shape: Node) -> set[Node]:
-    """The focus nodes of ``shape`` (SHACL Core targets), computed in the store."""
     if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
         raise InputError(f"shapes: {_compact(shape)} is also a class; implicit class targets are not supported")
-    found: set[Node] = set(shapes.objects(shape, SH.targetNode))
-    for kind, query in _TARGET_QUERIES.items():
-        for target in shapes.objects(shape, kind):
-            found.update(row[0] for row in store.select(query, {"target": target}).rows)
-    return found
+    pattern = target_pattern(shapes, shape)
+    return node is not None and pattern is not None and store.ask(f"ASK {{ {pattern} }}", {"this": node})
 
 
 def _prefix_lines(shapes: Graph, constraint: Node) -> str:
@@ -514,38 +560,60 @@ def _named(report: Report, node: Node) -> str:
     return f"{name} <{node}>" if name else f"<{node}>"
 
 
-def _display_name(data: Graph, node: Node) -> str:
-    if isinstance(node, URIRef):
-        return _label(data, node) or ""
-    if isinstance(node, BNode):
-        return _describe_blank(data, node)
-    return ""
+_LABELS = """
+SELECT ?x ?label WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label }
+"""
+_BLANK = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT ?x ?axiom ?source ?property ?target ?onProperty ?filler WHERE {
+  OPTIONAL { ?x a owl:Axiom . BIND(true AS ?axiom)
+             OPTIONAL { ?x owl:annotatedSource ?source } OPTIONAL { ?x owl:annotatedProperty ?property }
+             OPTIONAL { ?x owl:annotatedTarget ?target } }
+  OPTIONAL { ?x owl:onProperty ?onProperty OPTIONAL { ?x owl:someValuesFrom ?filler } }
+} LIMIT 1
+"""
 
 
-def _label(data: Graph, node: Node) -> str | None:
-    labels = list(data.objects(node, RDFS.label))
+def _display_names(store, nodes: set[Node]) -> dict[Node, str]:
+    """The label of each IRI and a description of each blank node (what a report shows)."""
+    names: dict[Node, str] = {}
+    for node in nodes:
+        if isinstance(node, URIRef):
+            names[node] = _label(store, node) or ""
+        elif isinstance(node, BNode):
+            names[node] = _describe_blank(store, node)
+    return names
+
+
+def _label(store, node: Node) -> str | None:
+    labels = [row[1] for row in store.select(_LABELS, {"x": node}).rows]
     english = [l for l in labels if isinstance(l, Literal) and l.language in (None, "en")]
-    return str((english or labels)[0]) if labels else None
+    return str(sorted(english or labels)[0]) if labels else None
 
 
-def _describe_blank(data: Graph, node: BNode) -> str:
+def _describe_blank(store, node: BNode) -> str:
     """Name an axiom by what it annotates and a restriction by its property and filler."""
-    if (node, RDF.type, OWL.Axiom) in data:
-        source = data.value(node, OWL.annotatedSource)
-        prop = data.value(node, OWL.annotatedProperty)
-        target = data.value(node, OWL.annotatedTarget)
-        return f"[axiom on {_short(data, source)} {_short(data, prop)} {_short(data, target)}]"
-    if (node, OWL.onProperty, None) in data:
-        return f"[{_short(data, data.value(node, OWL.onProperty))} some {_short(data, data.value(node, OWL.someValuesFrom))}]"
+    rows = store.select(_BLANK, {"x": node}).dicts()
+    row = rows[0] if rows else {}
+    if row.get("axiom") is not None:
+        parts = (_short(store, row.get(k)) for k in ("source", "property", "target"))
+        return "[axiom on " + " ".join(parts) + "]"
+    if row.get("onProperty") is not None:
+        return f"[{_short(store, row['onProperty'])} some {_short(store, row.get('filler'))}]"
     return "[blank node]"
 
 
-def _short(data: Graph, node: Node | None) -> str:
+def _short(store, node: Node | None) -> str:
     if isinstance(node, BNode):
-        return _describe_blank(data, node) if (node, OWL.onProperty, None) in data else "[...]"
+        description = _describe_blank(store, node)
+        return description if not description.startswith("[axiom") and description != "[blank node]" else "[...]"
     if node is None:
         return "?"
-    return _label(data, node) or _compact(node)
+    return _label(store, node) or _compact(node)
+
+
+def _count_triples(store) -> int:
+    return int(store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0])
 
 
 def _compact(node: Node) -> str:
@@ -575,5 +643,5 @@ def _term_id(node: Node) -> str:
 __all__ = [
     "PYTHON_CHECKS", "Report", "Result", "SEVERITIES", "SMRSH", "load_shapes", "render",
     "render_human", "render_json", "render_ttl", "report_graph", "require_valid", "snomed_identifiers",
-    "validate_built", "validate_files", "validate_graph",
+    "validate_built", "validate_files", "validate_graph", "validate_store",
 ]
