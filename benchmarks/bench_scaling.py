@@ -115,8 +115,9 @@ def measure_scale(scale: Scale, work: Path, cap: float, previous: Scale | None, 
         result = median_run([sys.executable, "-m", "smr_kg.cli", *args], 1 if once and scale.factor > 1 else repeat, env, cap)
         scale.cells[name] = Cell(result, "" if result.ok else ("capped" if result.capped else f"exit {result.code}: {result.stderr.strip()[-200:]}"))
         if name == "build --no-reasoner":
-            if not result.ok:
-                raise SystemExit(f"the build failed at {scale.factor}x: {result.stderr.strip()}")
+            if not result.ok:  # nothing else can run at this scale
+                print(f"  {scale.factor}x: the build {scale.cells[name].note}", file=sys.stderr)
+                break
             scale.triples = int(result.stdout.split()[1])
         print(f"  {scale.factor}x {name}: {_cell_text(scale.cells[name], base.cells.get(name) if base else None)}",
               file=sys.stderr, flush=True)
@@ -234,8 +235,10 @@ def main() -> int:
         scale = Scale(factor, causes_for(factor, shipped, per_cause))
         scale.dist = work / f"dist-{factor}x"
         measure_scale(scale, work, args.cap, scales[-1] if scales else None, scales[0] if scales else None)
-        measure_engines(scale, min(args.cap, 120.0), args.rdflib_max)
         scales.append(scale)
+        if not scale.triples:
+            break
+        measure_engines(scale, min(args.cap, 120.0), args.rdflib_max)
         shutil.rmtree(scale.dist, ignore_errors=True)
     text = report(scales, pass_run, args.cap)
     print(text)
