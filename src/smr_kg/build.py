@@ -110,7 +110,7 @@ def build(
     # so diffs between builds show only what changed.
     canonical = Canonical(graph)
     turtle = to_turtle(canonical).encode("utf-8")
-    ntriples = to_ntriples(canonical).encode("utf-8")
+    ntriples = to_ntriples(canonical, sort=False).encode("utf-8")  # for the store only
     del canonical
 
     def fill(directory: Path) -> None:

@@ -24,7 +24,7 @@ import hashlib
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -50,7 +50,6 @@ _IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _STRING_UNSAFE = re.compile(r'[\\"\x00-\x1f\x7f]')
 _WL_ROUNDS = 3
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -65,41 +64,10 @@ def load_graph(which: str = "full", dist: Path | None = None, ontology_dir: Path
         built = (Path(dist) if dist else paths.dist_dir()) / paths.BUILT_TTL
         if not built.is_file():
             raise SmrKgError(f"no built graph at {built}: run `smr-kg build` first (or export --graph ontology)")
-        return set(read_triples(built))
+        from .load import read_turtle
+
+        return set(read_turtle(built))
     raise InputError(f"unknown graph {which!r} (choose from {', '.join(GRAPHS)})")
-
-
-def read_triples(path: Path) -> Iterator[tuple[Node, URIRef, Node]]:
-    """The triples of a Turtle file as rdflib terms, parsed by pyoxigraph.
-
-    Why not rdflib's parser: on the 1M-triple built graph it takes ~30 s and its graph ~2 GB; the
-    exporters only need the triples. pyoxigraph's parser keeps every literal's lexical form (its
-    store would not: it stores numbers by value), and equal terms share one rdflib object.
-    """
-    import pyoxigraph as ox
-
-    terms: dict[object, Node] = {}
-
-    def term(node) -> Node:
-        found = terms.get(node)
-        if found is None:
-            if isinstance(node, ox.NamedNode):
-                found = URIRef(node.value)
-            elif isinstance(node, ox.BlankNode):
-                found = BNode(node.value)
-            elif node.language:
-                found = Literal(node.value, lang=node.language)
-            else:
-                datatype = node.datatype.value
-                found = Literal(node.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
-            terms[node] = found
-        return found
-
-    try:
-        for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
-            yield term(triple.subject), term(triple.predicate), term(triple.object)
-    except SyntaxError as exc:
-        raise InputError(f"{path}: cannot parse as Turtle: {str(exc).splitlines()[0][:300]}") from None
 
 
 def serialize(graph: Graph | Collection[tuple[Node, URIRef, Node]], fmt: str) -> bytes:
@@ -135,6 +103,7 @@ class Canonical:
 
     def __init__(self, graph: Graph | Collection[tuple[Node, URIRef, Node]]) -> None:
         self.graph = graph
+        self.nt = _Memo(_nt)
         self.out: dict[Node, list[tuple[URIRef, Node]]] = defaultdict(list)
         self.inc: dict[BNode, list[tuple[Node, URIRef]]] = defaultdict(list)
         for s, p, o in graph:
@@ -156,7 +125,7 @@ class Canonical:
     def key(self, node: Node) -> str:
         """``node``'s canonical text; computed bottom-up without recursion (long rdf:Lists are deep)."""
         if not isinstance(node, BNode):
-            return _nt(node)
+            return self.nt(node)
         if node in self.shared:
             return f"_:{self._shared_color[node]}"
         stack = [node]
@@ -170,14 +139,14 @@ class Canonical:
                 stack.extend(pending)
                 continue
             stack.pop()
-            parts = sorted(f"{_nt(p)} {self._known(o)}" for p, o in self.out.get(current, ()))
+            parts = sorted(f"{self.nt(p)} {self._known(o)}" for p, o in self.out.get(current, ()))
             self._key[current] = "[" + " ; ".join(parts) + "]"
         return self._key[node]
 
     def _known(self, node: Node) -> str:
         if isinstance(node, BNode):
             return f"_:{self._shared_color[node]}" if node in self.shared else self._key[node]
-        return _nt(node)
+        return self.nt(node)
 
     def _reachable_inline(self, candidates: set[BNode]) -> set[BNode]:
         """Candidates reachable from a non-candidate subject (a cycle of once-used nodes is not)."""
@@ -198,9 +167,9 @@ class Canonical:
             self._key.clear()  # inline keys embed the colours of the previous round
             self._shared_color = {
                 b: _digest(
-                    "|".join(sorted(f"{_nt(p)} {self.key(o)}" for p, o in self.out.get(b, ())))
+                    "|".join(sorted(f"{self.nt(p)} {self.key(o)}" for p, o in self.out.get(b, ())))
                     + " <- "
-                    + "|".join(sorted(f"{self.key(s)} {_nt(p)}" for s, p in self.inc.get(b, ())))
+                    + "|".join(sorted(f"{self.key(s)} {self.nt(p)}" for s, p in self.inc.get(b, ())))
                 )
                 for b in self.shared
             }
@@ -216,7 +185,7 @@ class Canonical:
         while queue:
             parent_label, parent = queue.pop()
             children = {
-                o: _digest(f"{parent_label} {_nt(p)} {self.key(o)}")
+                o: _digest(f"{parent_label} {self.nt(p)} {self.key(o)}")
                 for p, o in self.out.get(parent, ())
                 if o in self.inline
             }
@@ -233,7 +202,7 @@ class Canonical:
     def triples(self) -> list[tuple[Node, URIRef, Node]]:
         """All triples with canonical labels, sorted by their N-Triples text."""
         triples = [(self.term(s), p, self.term(o)) for s, p, o in self.graph]
-        return sorted(triples, key=lambda t: (_nt(t[0]), _nt(t[1]), _nt(t[2])))
+        return sorted(triples, key=lambda t: (self.nt(t[0]), self.nt(t[1]), self.nt(t[2])))
 
     def named_subjects(self) -> list[URIRef]:
         """IRI subjects, ontology headers first, then by IRI."""
@@ -290,9 +259,12 @@ def to_turtle(canon: Canonical) -> str:
     return "\n".join(lines) + "\n\n" + "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
-def to_ntriples(canon: Canonical) -> str:
-    """N-Triples, one sorted line per triple, canonical blank-node labels."""
-    return "".join(f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in canon.triples())
+def to_ntriples(canon: Canonical, sort: bool = True) -> str:
+    """N-Triples, one line per triple, canonical blank-node labels; sorted unless ``sort`` is
+    False (loading a store needs no order, and sorting 1M lines by their text takes seconds)."""
+    nt = canon.nt
+    triples = canon.triples() if sort else ((canon.term(s), p, canon.term(o)) for s, p, o in canon.graph)
+    return "".join(f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in triples)
 
 
 def to_rdfxml(canon: Canonical) -> str:
@@ -371,8 +343,12 @@ class _TurtleWriter:
         self.canon = canon
         # Longest namespace first, so obo:... never shadows a longer, more specific prefix.
         self.namespaces = sorted(namespaces, key=lambda kv: -len(kv[1]))
+        self._names = _Memo(self._name)
 
     def name(self, node: Node) -> str:
+        return self._names(node)
+
+    def _name(self, node: Node) -> str:
         if isinstance(node, URIRef):
             if node == RDF.type:
                 return "a"
@@ -443,6 +419,23 @@ class _XmlNames:
 
     def declarations(self) -> list[tuple[str, str]]:
         return sorted(self.used.items())
+
+
+class _Memo:
+    """A term's text, computed once per term: the writers ask for the same IRIs again and again
+    (3.4M calls for 340k triples). Literals are keyed by lexical form, language and datatype as
+    written, since rdflib calls "1" and "01" (integers) or "en" and "EN" (tags) equal."""
+
+    def __init__(self, render: Callable[[Node], str]) -> None:
+        self._render = render
+        self._cache: dict[object, str] = {}
+
+    def __call__(self, node: Node) -> str:
+        key = (str(node), node.language, node.datatype) if isinstance(node, Literal) else node
+        text = self._cache.get(key)
+        if text is None:
+            text = self._cache[key] = self._render(node)
+        return text
 
 
 def _nt(node: Node) -> str:
