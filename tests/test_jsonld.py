@@ -1,9 +1,10 @@
 """The linear JSON-LD path gives exactly what PyLD's own N-Quads path gives.
 
-``compact_triples`` feeds PyLD's fromRdf a dataset built in one pass and memoizes PyLD's IRI
-compaction; these tests compare its output with PyLD run the plain way (N-Quads string, no memo)
-on the built graph and on a graph of the awkward cases (literals that are equal in RDF but not in
-rdflib, languages and datatypes the context does not coerce, lists, shared blank nodes).
+``compact_triples`` builds PyLD's fromRdf output in one pass (``expanded_nodes``) and memoizes
+PyLD's IRI compaction; these tests compare both steps with PyLD run the plain way (N-Quads
+string, no memo) on the built graph and on a graph of the awkward cases (literals that are equal
+in RDF but not in rdflib, languages and datatypes the context does not coerce, lists, shared
+blank nodes).
 """
 
 from __future__ import annotations
@@ -14,15 +15,18 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from smr_kg.export import Canonical, published_context, to_ntriples
-from smr_kg.jsonld import compact_triples, offline_loader, rdf_dataset
+from smr_kg.jsonld import compact_triples, expanded_nodes, offline_loader
 from smr_kg.namespaces import DEFINITION, SMR
+
+
+def pyld_from_rdf(graph: Graph) -> list:
+    """PyLD's fromRdf the documented way: of an N-Quads string."""
+    return jsonld.from_rdf(to_ntriples(Canonical(graph)), {"format": "application/n-quads", "documentLoader": offline_loader})
 
 
 def pyld_plain(graph: Graph) -> dict:
     """PyLD the documented way: fromRdf of an N-Quads string, then compact."""
-    options = {"documentLoader": offline_loader}
-    expanded = jsonld.from_rdf(to_ntriples(Canonical(graph)), {"format": "application/n-quads", **options})
-    return jsonld.compact(expanded, published_context(), options)
+    return jsonld.compact(pyld_from_rdf(graph), published_context(), {"documentLoader": offline_loader})
 
 
 def awkward_graph() -> Graph:
@@ -50,12 +54,17 @@ def awkward_graph() -> Graph:
     return graph
 
 
-def test_rdf_dataset_keeps_one_of_two_literals_that_rdf_calls_equal() -> None:
+def test_one_of_two_literals_that_rdf_calls_equal_is_kept() -> None:
     graph = Graph()
     graph.add((SMR.a, RDFS.comment, Literal("x")))
     graph.add((SMR.a, RDFS.comment, Literal("x", datatype=XSD.string)))
     assert len(graph) == 2
-    assert len(rdf_dataset(graph)["@default"]) == 1
+    assert expanded_nodes(Canonical(graph).triples()) == [{"@id": str(SMR.a), str(RDFS.comment): [{"@value": "x"}]}]
+
+
+def test_expanded_nodes_are_pyld_from_rdf_on_the_awkward_cases() -> None:
+    graph = awkward_graph()
+    assert expanded_nodes(Canonical(graph).triples()) == pyld_from_rdf(graph)
 
 
 def test_linear_compaction_equals_pyld_on_the_awkward_cases() -> None:
@@ -63,6 +72,7 @@ def test_linear_compaction_equals_pyld_on_the_awkward_cases() -> None:
     assert compact_triples(Canonical(graph).triples(), published_context()) == pyld_plain(graph)
 
 
-def test_linear_compaction_equals_pyld_on_the_built_graph(built_graph: Graph) -> None:
+def test_linear_path_equals_pyld_on_the_built_graph(built_graph: Graph) -> None:
     canon = Canonical(built_graph)
+    assert expanded_nodes(canon.triples()) == pyld_from_rdf(built_graph)
     assert compact_triples(canon.triples(), published_context()) == pyld_plain(built_graph)

@@ -73,6 +73,7 @@ def build_graph(ontology_dir: Path | None = None, reasoner: bool = True) -> tupl
         )
     added = materialize(graph, superclasses, inferred_parents)
     graph += added.graph
+    added.graph = Graph()  # its triples are in the graph now; a second copy would double the memory
     graph += mapping_graph(ontology_dir)  # SKOS links to clinical vocabularies (ontology/mappings/)
     report = BuildReport(
         classes=len({c for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}),
@@ -101,7 +102,7 @@ def build(
     reported time covers imports and writing too, i.e. the whole build.
     """
     started = time.perf_counter() if started is None else started
-    from .export import Canonical, to_ntriples, to_turtle
+    from .export import Canonical, to_turtle
     from .store import OxigraphStore
 
     dist = Path(dist) if dist else paths.dist_dir()
@@ -110,11 +111,9 @@ def build(
     # so diffs between builds show only what changed.
     canonical = Canonical(graph)
     turtle = to_turtle(canonical).encode("utf-8")
-    ntriples = to_ntriples(canonical, sort=False).encode("utf-8")  # for the store only
-    del canonical
 
     def fill(directory: Path) -> None:
-        OxigraphStore.write(ntriples, directory)
+        OxigraphStore.write_triples(((canonical.term(s), p, canonical.term(o)) for s, p, o in graph), directory)
         if validate:
             from .validate import require_valid
 
