@@ -11,12 +11,12 @@ the queries and the cards meet the same shapes of data as in the real graph, onl
   smr:LeftVentricularDilation, so the shipped answers grow a little (1 %) and stay small;
 * ``causes / 100`` observational studies as sources, with DOIs under 10.5555, the prefix
   Crossref reserves for tests (they identify nothing; the data never leaves the benchmark);
-* every claim cites one or two sources with ECO:0000304.
+* every claim is established and cites one or two sources with ECO:0000304.
 
 The content is produced once as data (:class:`Extension`: terms, claims, sources) and then
-written in the input form the build reads. Today that is OWL: each claim an existential
-restriction with an owl:Axiom carrying its evidence (:func:`write_owl`). When the build reads
-claim tables instead (issue 9), only a writer for that form is added; the generator stays.
+written in the input form the build reads: the classes and sources as Turtle
+(:func:`write_turtle`), the claims as a claims table (:func:`write_claims`, the columns of
+``smr_kg.claims``). A change of input form changes only these writers.
 
 Everything is deterministic: the same ``causes`` gives the same bytes.
 """
@@ -135,9 +135,8 @@ PREFIXES = """\
 """
 
 
-def write_owl(ext: Extension, path: Path) -> None:
-    """The extension as today's ontology files state clinical content: classes, existential
-    restrictions and owl:Axiom annotations with the evidence (see smr-clinical.ttl)."""
+def write_turtle(ext: Extension, path: Path) -> None:
+    """The classes and sources of the extension, as smr-clinical.ttl and smr-evidence.ttl state them."""
     with open(path, "w", encoding="utf-8") as out:
         out.write("# Synthetic benchmark extension (benchmarks/synthetic.py); not clinical content.\n")
         out.write(PREFIXES + "\n")
@@ -155,21 +154,26 @@ def write_owl(ext: Extension, path: Path) -> None:
                 f"    dcterms:title {_text(s.title)}@en ;\n"
                 f"    smr:doi {_text(s.doi)} .\n"
             )
+
+
+CLAIM_COLUMNS = ("id", "subject", "predicate", "object", "status", "source", "evidence")
+
+
+def write_claims(ext: Extension, path: Path) -> None:
+    """The claims of the extension as a claims table (one established claim per row)."""
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("# Synthetic benchmark claims (benchmarks/synthetic.py); not clinical content.\n")
+        out.write("\t".join(CLAIM_COLUMNS) + "\n")
         for n, c in enumerate(ext.claims):
-            restriction = f"_:r{n}"
-            out.write(
-                f"<{c.subject}> rdfs:subClassOf {restriction} .\n"
-                f"{restriction} a owl:Restriction ; owl:onProperty <{c.predicate}> ; owl:someValuesFrom <{c.object}> .\n"
-                f"[] a owl:Axiom ; owl:annotatedSource <{c.subject}> ; owl:annotatedProperty rdfs:subClassOf ;\n"
-                f"    owl:annotatedTarget {restriction} ;\n"
-                f"    dcterms:source {' , '.join(f'<{s}>' for s in c.sources)} ;\n"
-                f"    smr:evidenceType <{c.evidence}> .\n"
-            )
+            cells = (f"synthetic-claim-{n:07d}", _curie(c.subject), _curie(c.predicate), _curie(c.object),
+                     "established", "|".join(_curie(s) for s in c.sources), "ECO:" + c.evidence.rsplit("_", 1)[1])
+            out.write("\t".join(cells) + "\n")
 
 
 def build_input(causes: int, directory: Path, ontology: Path) -> Path:
     """A directory the build accepts (``smr-kg build --ontology DIR``): the shipped ontology
-    files and mappings of ``ontology`` plus the extension, written as ``synthetic.ttl``."""
+    files, tables and sub-directories (mappings, reasoner snapshot) of ``ontology`` plus the
+    extension, written as ``synthetic.ttl`` and ``synthetic-claims.tsv``."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     for item in _shipped(ontology):
@@ -179,16 +183,22 @@ def build_input(causes: int, directory: Path, ontology: Path) -> Path:
         else:
             shutil.copy2(item, target)
     if causes:
-        write_owl(generate(causes), directory / "synthetic.ttl")
+        ext = generate(causes)
+        write_turtle(ext, directory / "synthetic.ttl")
+        write_claims(ext, directory / "synthetic-claims.tsv")
     return directory
 
 
 def _shipped(ontology: Path) -> Iterable[Path]:
-    return sorted(p for p in Path(ontology).iterdir() if p.suffix in (".ttl", ".jsonld") or p.name == "mappings")
+    return sorted(p for p in Path(ontology).iterdir() if p.suffix in (".ttl", ".tsv", ".jsonld") or p.is_dir())
+
+
+def _curie(iri: str) -> str:
+    return "smr:" + iri[len(SMR):] if iri.startswith(SMR) else iri
 
 
 def _text(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-__all__ = ["Claim", "Extension", "Source", "Term", "build_input", "generate", "write_owl"]
+__all__ = ["Claim", "Extension", "Source", "Term", "build_input", "generate", "write_claims", "write_turtle"]

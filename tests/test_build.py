@@ -57,7 +57,7 @@ def test_unsatisfiable_class_fails_the_build_and_keeps_old_output(run_cli, tmp_p
     onto = _ontology_with(tmp_path, "unsatisfiable.ttl")
     code, out, err = run_cli("build", "--ontology", str(onto), "--dist", str(dist))
     assert code == 1
-    assert "unsatisfiable" in err and "bad cause" in err
+    assert "unsatisfiable" in err and "bad mechanism" in err
     assert (dist / paths.BUILT_TTL).read_bytes() == before
 
 

@@ -15,7 +15,7 @@ from smr_kg.commands.diagram import FORMAT_NAMES
 from smr_kg.diagram import FORMATS, build_diagram, diagram_bytes, to_dot, to_mermaid
 from smr_kg.errors import InputError, SmrKgError
 from smr_kg.namespaces import ECO_NO_TRACEABLE_SUPPORT, SMR
-from smr_kg.pathways import GraphFacts, curie
+from smr_kg.pathways import Assertion, GraphFacts, curie
 from smr_kg.prefixes import converter
 from smr_kg.store import open_store
 
@@ -45,12 +45,13 @@ def _iri(text: str) -> URIRef:
 
 
 def _asserted(graph: Graph) -> set[tuple[URIRef, URIRef, URIRef]]:
-    """Direct edges whose reifying axiom is not marked inferred (read with rdflib, not smr_kg)."""
+    """Direct edges with an accepted, asserted claim record (read with rdflib, not smr_kg)."""
     found = set()
-    for ax in graph.subjects(RDF.type, OWL.Axiom):
-        p = graph.value(ax, OWL.annotatedProperty)
-        if p in DRAWN and graph.value(ax, SMR.inferred) is None:
-            found.add((graph.value(ax, OWL.annotatedSource), p, graph.value(ax, OWL.annotatedTarget)))
+    for claim in graph.subjects(RDF.type, SMR.Claim):
+        p = graph.value(claim, SMR.predicate)
+        accepted = graph.value(claim, SMR.status) in (SMR.Established, SMR.Tentative)
+        if p in DRAWN and accepted and graph.value(claim, SMR.inferred) is None:
+            found.add((graph.value(claim, SMR.subject), p, graph.value(claim, SMR.object)))
     return found
 
 
@@ -81,16 +82,24 @@ def test_svg_edges_are_asserted_edges_or_subclass_links(overview_svg: ET.Element
         assert linked or subclass, (a, b)
 
 
-def test_untraceable_edges_are_dashed_and_traceable_ones_solid(facts: GraphFacts) -> None:
+def test_edges_are_styled_by_evidence_and_tentative_ones_say_may(facts: GraphFacts) -> None:
     dot = to_dot(build_diagram(facts))
-    hcm = next(line for line in dot.splitlines() if line.strip().startswith('"smr:HypertrophicCardiomyopathy" ->'))
-    assert "style=dashed" in hcm and 'label="acts through"' in hcm
     af = next(line for line in dot.splitlines() if line.strip().startswith('"smr:AtrialFibrillation" ->'))
     assert "style=solid" in af
-    diagram = build_diagram(facts)
-    for edge in diagram.edges:
-        if ECO_NO_TRACEABLE_SUPPORT in edge.evidence_types or not edge.sources:
-            assert diagram_module._evidence_style(edge).line == "dashed"
+    icm = next(line for line in dot.splitlines() if line.strip().startswith('"smr:IschemicCardiomyopathy" -> "smr:LeftVentricularDilation"'))
+    assert "style=dotted" in icm  # curator inference
+    hhd = next(line for line in dot.splitlines() if line.strip().startswith('"smr:HypertensiveHeartDisease" -> "smr:AtrialFibrillation"'))
+    assert 'label="causes or contributes to condition (may)"' in hhd or '(may)"' in hhd
+    untraceable = Assertion(SMR.X, SMR.actsThrough, SMR.Y, (SMR.SeedPage,), (ECO_NO_TRACEABLE_SUPPORT,))
+    assert diagram_module._evidence_style(untraceable).line == "dashed"
+    assert diagram_module._evidence_style(Assertion(SMR.X, SMR.actsThrough, SMR.Y)).line == "dashed"
+
+
+def test_held_out_claims_are_never_drawn(facts: GraphFacts) -> None:
+    """Regression (issue 9, items 1-2): HCM -> SAM -> SMR and RV dysfunction -> septal displacement."""
+    nodes = set(build_diagram(facts).nodes)
+    assert not {SMR.HypertrophicCardiomyopathy, SMR.SystolicAnteriorMotion, SMR.SeptalDisplacement,
+                SMR.RightVentricularDysfunctionWithTricuspidRegurgitation} & nodes
 
 
 def test_nodes_are_coloured_by_kind(facts: GraphFacts) -> None:
@@ -103,25 +112,18 @@ def test_nodes_are_coloured_by_kind(facts: GraphFacts) -> None:
     assert f'"smr:AtrialFibrillation" [label="atrial fibrillation", fillcolor="{diagram_module.CAUSE_KIND.fill}"' in dot
 
 
-def test_inherit_only_causes_are_drawn_with_their_is_a_link(facts: GraphFacts) -> None:
+def test_kinds_of_drawn_causes_are_linked_to_them_by_is_a(facts: GraphFacts) -> None:
     diagram = build_diagram(facts)
-    assert SMR.IschemicCardiomyopathy in diagram.nodes  # no edge of its own: a kind of ischemic heart disease
-    assert (SMR.IschemicCardiomyopathy, SMR.IschemicHeartDisease) in diagram.is_a
-
-
-def test_inherited_edges_are_drawn_when_their_origin_is_not(facts: GraphFacts) -> None:
-    diagram = build_diagram(facts, SMR.CoronaryArteryDisease)  # ischemic heart disease is not in view
-    inherited = [a for a in diagram.edges if a.inferred]
-    assert (SMR.IschemicCardiomyopathy, SMR.LeftVentricularDilation) in {(a.subject, a.object) for a in inherited}
-    assert all(a.derived_from not in diagram.nodes for a in inherited)
-    assert 'label="acts through (inherited)"' in to_dot(diagram)
+    assert (SMR.InferiorOrPosteriorMyocardialInfarction, SMR.MyocardialInfarction) in diagram.is_a
+    assert (SMR.AtrialSecondaryMitralRegurgitation, SMR.SecondaryMitralRegurgitation) in diagram.is_a
+    assert (SMR.IschemicCardiomyopathy, SMR.LeftVentricularDilation) in {(a.subject, a.object) for a in diagram.edges}
 
 
 def test_focus_keeps_only_the_causal_neighbourhood(facts: GraphFacts) -> None:
     nodes = set(build_diagram(facts, SMR.AtrialFibrillation).nodes)
     assert {SMR.AtrialFibrillation, SMR.LeftAtrialDilation, SMR.MitralAnnularDilation,
             SMR.FailureOfLeafletCoaptation, SMR.SecondaryMitralRegurgitation} <= nodes
-    assert SMR.HypertrophicCardiomyopathy not in nodes and SMR.IschemicHeartDisease not in nodes
+    assert SMR.IschemicHeartDisease not in nodes
     therapy = set(build_diagram(facts, SMR.TranscatheterEdgeToEdgeRepair).nodes)
     assert {SMR.TranscatheterEdgeToEdgeRepair, SMR.SecondaryMitralRegurgitation, SMR.AtrialFibrillation} <= therapy
     with pytest.raises(InputError):

@@ -167,8 +167,13 @@ def test_owlready2_loads_the_rdfxml_export(exports, built_graph, tmp_path):
     assert {c.iri for c in world.classes()} == named
     af = world[str(SMR.AtrialFibrillation)]
     assert "atrial fibrillation" in [str(label) for label in af.label]
-    restrictions = [r for r in af.is_a if isinstance(r, owlready2.Restriction)]
-    assert any(r.property.iri == str(SMR.actsThrough) and r.value.iri == str(SMR.LeftAtrialDilation) for r in restrictions)
+    # claims are annotations (no conclusions drawn from them), definitions are restrictions
+    acts_through = world[str(SMR.actsThrough)]
+    assert isinstance(acts_through, owlready2.AnnotationPropertyClass)
+    assert world[str(SMR.LeftAtrialDilation)] in acts_through[af]
+    dilation = world[str(SMR.LeftAtrialDilation)]
+    restrictions = [r for r in dilation.is_a if isinstance(r, owlready2.Restriction)]
+    assert any(r.property.iri == str(SMR.actsOn) and r.value.iri == str(SMR.LeftAtrium) for r in restrictions)
 
 
 # -- the canonical form on shapes the real graph may not have --------------------------------------
@@ -233,7 +238,7 @@ def test_export_command_writes_atomically_and_prints_to_stdout(run_cli, tmp_path
 def test_export_without_a_build_says_to_build(run_cli, tmp_path, monkeypatch):
     monkeypatch.setenv("SMR_KG_DIST", str(tmp_path / "empty"))
     code, _, err = run_cli("export", "-f", "ttl")
-    assert code == 1 and "smr-kg build" in err and "Traceback" not in err
+    assert code == 2 and "smr-kg build" in err and "Traceback" not in err  # cannot run: exit 2
 
 
 def test_export_refuses_a_directory_as_output(run_cli, tmp_path):

@@ -87,12 +87,14 @@ def test_lookup_json_is_a_list_of_cards(run_cli):
     code, out, _ = run_cli("lookup", "ICD10CM:I34.0", "--format", "json")
     assert code == 0
     cards = json.loads(out)
-    assert {c["id"] for c in cards} == {"smr:SecondaryMitralRegurgitation", "smr:MitralRegurgitation"}
-    mr = next(c for c in cards if c["id"] == "smr:MitralRegurgitation")
+    # Regression (issue 9, item 12): I34.0 is all non-rheumatic MR (mostly primary); the concept it
+    # certainly falls under comes first, SMR (narrower than the code) after it
+    assert [c["id"] for c in cards] == ["smr:MitralRegurgitation", "smr:SecondaryMitralRegurgitation"]
+    mr = cards[0]
     assert mr["matched_by"] == {"relation": "skos:narrowMatch", "code": "ICD10CM:I34.0"}
     exact = [m for m in mr["mappings"] if m["relation"] == "skos:exactMatch"]
     assert {"SNOMEDCT:48724000", "MESH:D008944"} <= {m["code"] for m in exact}
-    assert all("facts.md" in m["comment"] for m in mr["mappings"])
+    assert all(m["comment"] and "facts.md" not in m["comment"] for m in mr["mappings"])
 
 
 def test_lookup_json_of_a_cause_has_chains_with_sources(run_cli):
@@ -112,3 +114,18 @@ def test_lookup_refuses_unknown_terms_with_exit_1(run_cli, term, message):
     code, out, err = run_cli("lookup", term)
     assert code == 1 and out == ""
     assert message in err and "Traceback" not in err
+
+
+def test_held_out_causes_are_not_caused_by_unless_asked(run_cli):
+    """Regression (issue 9, item 1): HCM was listed under SMR's "Caused by"."""
+    code, out, _ = run_cli("lookup", "secondary mitral regurgitation")
+    assert code == 0
+    caused_by = next(line for line in out.splitlines() if line.strip().startswith("Caused by"))
+    assert "hypertrophic cardiomyopathy" not in caused_by and "atrial fibrillation" in caused_by
+    assert "systolic anterior motion" not in out
+    code, out, _ = run_cli("lookup", "hypertrophic cardiomyopathy", "--include-contested")
+    assert code == 0
+    line = next(line for line in out.splitlines() if line.strip().startswith("- systolic anterior motion"))
+    assert "held out: contested" in line
+    code, out, _ = run_cli("lookup", "hypertrophic cardiomyopathy")
+    assert "- systolic anterior motion" not in out and "How it leads to" not in out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from smr_kg.namespaces import SMR
 from smr_kg.sctid import is_valid_sctid
 from smr_kg.store import store_for_graph
 
-# Codes shared/domain/facts.md says are wrong, disputed or single-sourced for the concept named
+# Codes the curators found wrong, disputed or single-sourced for the concept named
 # (section in the comment). None may appear as a mapping; the disputed ones must be named in a
 # NoTermFound row instead.
 NEVER_MAPPED = {
@@ -75,7 +76,7 @@ def test_every_linked_vocabulary_is_used(rows):
 
 
 @pytest.mark.parametrize("code,reason", sorted(NEVER_MAPPED.items()))
-def test_no_mapping_uses_a_code_facts_md_flags(rows, code, reason):
+def test_no_mapping_uses_a_code_the_curators_flagged(rows, code, reason):
     assert code not in {m.object_id for m in rows}, reason
 
 
@@ -98,9 +99,11 @@ def test_left_out_codes_are_named_with_their_reason(rows):
         assert code in notes, code
 
 
-def test_every_row_cites_facts_md_and_has_a_confidence(rows):
+def test_every_row_says_how_well_it_was_confirmed_and_has_a_confidence(rows):
+    """C2: two or more independent public sources read; C1: one (then narrower claims or left out)."""
     for m in rows:
-        assert "facts.md" in m.comment, m.line
+        assert re.search(r"\b(C1|C2|U|X)\b", m.comment), m.line
+        assert "facts.md" not in m.comment, m.line   # the curators' private notes are not a citation
         assert 0 < m.confidence <= 1
         assert m.mapping_justification == "semapv:ManualMappingCuration"
 
@@ -142,7 +145,7 @@ def test_unmapped_lists_concepts_without_a_code_and_not_coded_ones(built_graph, 
 
 # -- bad input ---------------------------------------------------------------------------------
 
-GOOD_ROW = "smr:AtrialFibrillation\tatrial fibrillation\tskos:exactMatch\tSNOMEDCT:49436004\tAtrial fibrillation\tsemapv:ManualMappingCuration\t0.95\tfacts.md §1a"
+GOOD_ROW = "smr:AtrialFibrillation\tatrial fibrillation\tskos:exactMatch\tSNOMEDCT:49436004\tAtrial fibrillation\tsemapv:ManualMappingCuration\t0.95\tC2: MONDO mapping set; OHDSI Phenotype Library."
 HEADER = "subject_id\tsubject_label\tpredicate_id\tobject_id\tobject_label\tmapping_justification\tconfidence\tcomment"
 META = "# curie_map:\n#   SNOMEDCT: http://snomed.info/id/\n#   smr: https://w3id.org/smr-kg/\n# mapping_set_id: https://example.org/x\n"
 
@@ -160,7 +163,7 @@ def _write(tmp_path: Path, body: str, meta: str = META) -> Path:
     (GOOD_ROW.replace("smr:AtrialFibrillation", "MONDO:0004981"), "not an smr-kg concept"),
     (GOOD_ROW.replace("0.95", "high"), "is not a number"),
     (GOOD_ROW.replace("0.95", "1.5"), "not between 0 and 1"),
-    (GOOD_ROW.replace("facts.md §1a", " "), "needs a comment"),
+    (GOOD_ROW.replace("C2: MONDO mapping set; OHDSI Phenotype Library.", " "), "needs a comment"),
     (GOOD_ROW.rsplit("\t", 1)[0], "wrong number of tab-separated fields"),
     (GOOD_ROW + "\n" + GOOD_ROW, "duplicate of the mapping on line"),
 ])
@@ -231,3 +234,29 @@ def test_mappings_command_validates_and_refuses_nonsense(run_cli):
     assert code == 2 and "--unmapped" in err
     code, _, err = run_cli("mappings", "--unmapped", "--vocabulary", "ICD9")
     assert code == 2 and "unknown vocabulary" in err
+
+
+def test_every_mapped_code_has_its_label(rows):
+    """Regression (issue 9, item 11): four rows had an empty object_label."""
+    assert not [m.line for m in rows if not m.no_term_found and not m.object_label]
+
+
+@pytest.mark.parametrize("subject, code, predicate", [
+    ("smr:Cardiomyopathy", "ICD10CM:I42", "skos:narrowMatch"),          # I42 excludes ischaemic cardiomyopathy
+    ("smr:LeftVentricularSystolicDysfunction", "SNOMEDCT:134401001", "skos:closeMatch"),  # a disorder, not a mechanism
+    ("smr:CoronaryArteryDisease", "MONDO:0005010", "skos:closeMatch"),  # MONDO: = DOID:3393 = MESH:D003324
+    ("smr:CoronaryArteryDisease", "DOID:3393", "skos:closeMatch"),
+    ("smr:CoronaryArteryDisease", "MESH:D003324", "skos:closeMatch"),
+])
+def test_mapping_predicates_the_clinical_review_corrected(rows, subject, code, predicate):
+    """Regression (issue 9, item 11)."""
+    [row] = [m for m in rows if m.subject_id == subject and m.object_id == code]
+    assert row.predicate_id == predicate
+
+
+def test_treats_is_not_mapped_to_a_substance_only_relation(built_graph):
+    """Regression (issue 9, item 11): RO:0002606 is "is substance that treats"; TEER and surgery
+    are not substances, so it is only a narrower match of smr:treats."""
+    ro_treats = URIRef("http://purl.obolibrary.org/obo/RO_0002606")
+    assert (SMR.treats, ns.SKOS.closeMatch, ro_treats) not in built_graph
+    assert (SMR.treats, ns.SKOS.narrowMatch, ro_treats) in built_graph

@@ -1,12 +1,14 @@
-"""Materialization: restrictions become direct edges that keep their evidence."""
+"""Materialization: accepted claims and definitional axioms become direct edges with evidence."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rdflib import Literal
-from rdflib.namespace import DCTERMS, OWL, RDF
+from rdflib.namespace import DCTERMS, RDF
 
+from smr_kg.errors import InputError
 from smr_kg.load import load_files
 from smr_kg.materialize import materialize, restriction_edges
 from smr_kg.namespaces import SMR
@@ -19,34 +21,46 @@ def _chain():
     return load_files([CORE, FIXTURES / "chain.ttl"])
 
 
-def _axiom(graph, s, p, o):
-    found = [
-        ax for ax in graph.subjects(RDF.type, OWL.Axiom)
-        if (ax, OWL.annotatedSource, s) in graph and (ax, OWL.annotatedProperty, p) in graph
-        and (ax, OWL.annotatedTarget, o) in graph
+def _records(graph, s, p, o) -> list:
+    return [
+        r for r in graph.subjects(RDF.type, SMR.Claim)
+        if (r, SMR.subject, s) in graph and (r, SMR.predicate, p) in graph and (r, SMR.object, o) in graph
     ]
-    assert len(found) == 1, (s, p, o, found)
-    return found[0]
 
 
-def test_restrictions_become_direct_edges_with_evidence() -> None:
+def test_accepted_claims_become_direct_edges() -> None:
     out = materialize(_chain()).graph
     assert (SMR.Cause, SMR.actsThrough, SMR.M1) in out
-    assert (SMR.M1, SMR.leadsTo, SMR.M2) in out
+    assert (SMR.M1, SMR.leadsTo, SMR.M2) in out  # tentative is accepted
     assert (SMR.M2, SMR.causesOrContributesTo, SMR.Target) in out
-    ax = _axiom(out, SMR.Cause, SMR.actsThrough, SMR.M1)
-    assert (ax, DCTERMS.source, SMR.Src) in out
-    assert (ax, SMR.seedExcerpt, Literal("cause acts through one")) in out
 
 
-def test_subclasses_inherit_edges_marked_as_inferred() -> None:
+def test_held_out_claims_become_no_edge_and_drive_no_closure() -> None:
+    result = materialize(_chain())
+    out = result.graph
+    assert (SMR.Cause, SMR.actsThrough, SMR.M3) not in out
+    assert (SMR.Cause, SMR.causallyUpstreamOf, SMR.M3) not in out
+    assert result.held_out == {SMR.Contested: 1}
+
+
+def test_claims_are_not_inherited_by_subclasses() -> None:
+    """"Some patients with X develop Y" says nothing about the patients of a subclass of X."""
     out = materialize(_chain()).graph
-    assert (SMR.Child, SMR.actsThrough, SMR.M1) in out
-    ax = _axiom(out, SMR.Child, SMR.actsThrough, SMR.M1)
-    assert (ax, SMR.inferred, Literal(True)) in out
-    assert (ax, SMR.derivedFrom, SMR.Cause) in out
-    assert (ax, DCTERMS.source, SMR.Src) in out
-    assert (ax, SMR.seedExcerpt, None) not in out  # the quote belongs to the asserted claim only
+    assert (SMR.Child, SMR.actsThrough, SMR.M1) not in out
+    assert (SMR.Child, SMR.causallyUpstreamOf, None) not in out
+
+
+def test_definitional_axioms_become_edges_with_a_record_and_are_inherited() -> None:
+    graph = _chain()
+    out = materialize(graph).graph
+    assert (SMR.M1, SMR.actsOn, SMR.S) in out
+    [own] = _records(out, SMR.M1, SMR.actsOn, SMR.S)
+    assert (own, DCTERMS.source, SMR.Src) in out and (own, SMR.status, SMR.Established) in out
+    assert (SMR.SubM1, SMR.actsOn, SMR.S) in out
+    [inherited] = _records(out, SMR.SubM1, SMR.actsOn, SMR.S)
+    assert (inherited, SMR.inferred, Literal(True)) in out
+    assert (inherited, SMR.derivedFrom, SMR.M1) in out
+    assert (inherited, DCTERMS.source, SMR.Src) in out
 
 
 def test_causal_closure_spans_all_sub_properties() -> None:
@@ -72,27 +86,17 @@ def test_output_is_deterministic() -> None:
 
 def test_only_named_someValuesFrom_restrictions_are_edges() -> None:
     edges = restriction_edges(_chain())
-    assert {(e.subject, e.property, e.target) for e in edges} == {
-        (SMR.Cause, SMR.actsThrough, SMR.M1),
-        (SMR.M1, SMR.leadsTo, SMR.M2),
-        (SMR.M2, SMR.causesOrContributesTo, SMR.Target),
-    }
+    assert {(e.subject, e.property, e.target) for e in edges} == {(SMR.M1, SMR.actsOn, SMR.S)}
 
 
-def test_the_same_edge_stated_twice_keeps_both_sources(tmp_path) -> None:
-    """Regression: two restriction axioms for one edge must not lose the second axiom's source."""
-    extra = tmp_path / "again.ttl"
+def test_a_claim_written_as_an_owl_axiom_is_refused(tmp_path) -> None:
+    """Regression (issue 9): `Cause SubClassOf actsThrough some M` would say every instance acts
+    through M; association predicates are annotation properties and cannot be axioms."""
+    extra = tmp_path / "axiom.ttl"
     extra.write_text("""
 @prefix smr: <https://w3id.org/smr-kg/> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix obo: <http://purl.obolibrary.org/obo/> .
-smr:Other a owl:NamedIndividual , smr:ReviewArticle ; rdfs:label "another source"@en ; smr:pmid "999" .
-smr:Cause rdfs:subClassOf _:again .
-_:again a owl:Restriction ; owl:onProperty smr:actsThrough ; owl:someValuesFrom smr:M1 .
-[] a owl:Axiom ; owl:annotatedSource smr:Cause ; owl:annotatedProperty rdfs:subClassOf ;
-   owl:annotatedTarget _:again ; dcterms:source smr:Other ; smr:evidenceType obo:ECO_0000304 .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+smr:Cause rdfs:subClassOf [ a owl:Restriction ; owl:onProperty smr:actsThrough ; owl:someValuesFrom smr:M2 ] .
 """)
-    graph = load_files([CORE, FIXTURES / "chain.ttl", extra])
-    out = materialize(graph).graph
-    ax = _axiom(out, SMR.Cause, SMR.actsThrough, SMR.M1)
-    assert set(out.objects(ax, DCTERMS.source)) == {SMR.Src, SMR.Other}
+    with pytest.raises(InputError, match="smr-kg/actsThrough.*claim"):
+        load_files([CORE, FIXTURES / "chain.ttl", extra])

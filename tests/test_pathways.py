@@ -6,12 +6,12 @@ import json
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
+from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from smr_kg.errors import InputError
-from smr_kg.namespaces import ECO_NO_TRACEABLE_SUPPORT, ECO_TRACEABLE, SMR
+from smr_kg.namespaces import ECO_CURATOR_INFERENCE, ECO_NO_TRACEABLE_SUPPORT, ECO_TRACEABLE, SMR
 from smr_kg.pathways import (
-    Assertion, GraphFacts, causal_paths, find_paths, paths_json, read_assertions, read_sources, render_tree,
+    Assertion, GraphFacts, causal_paths, find_paths, paths_json, read_assertions, read_held_out, read_sources, render_tree,
 )
 from smr_kg.store import open_store, store_for_graph
 
@@ -57,13 +57,14 @@ def test_coronary_artery_disease_reaches_smr_through_ischemic_cardiomyopathy(fac
     assert [SMR.CoronaryArteryDisease, SMR.IschemicCardiomyopathy, *ISCHEMIC_TAIL] in _chains(facts, SMR.CoronaryArteryDisease)
 
 
-def test_inherited_steps_say_where_they_come_from(facts: GraphFacts) -> None:
+def test_a_subclass_acts_through_its_own_claims_not_its_superclass_s(facts: GraphFacts) -> None:
+    """Claims are not inherited (docs/adr/0001-claims-not-axioms.md): ischemic cardiomyopathy's
+    first step is its own claim, and a subclass without claims has no chain."""
     result = causal_paths(facts, SMR.IschemicCardiomyopathy, SMR.SecondaryMitralRegurgitation)
     first = next(p for p in result.paths if _nodes(p) == [SMR.IschemicCardiomyopathy, *ISCHEMIC_TAIL])[0]
-    assert first.inferred and first.derived_from == SMR.IschemicHeartDisease
-    assert first.sources  # the premise's sources travel with the inherited edge
-    tree = render_tree(result, facts)
-    assert "inherited from ischemic heart disease" in tree
+    assert not first.inferred and first.derived_from is None and first.claims
+    assert ECO_CURATOR_INFERENCE in first.evidence_types
+    assert "curator inference" in render_tree(result, facts)
 
 
 def test_chains_ending_in_a_subtype_of_the_target_are_chains_to_the_target(facts: GraphFacts) -> None:
@@ -71,12 +72,16 @@ def test_chains_ending_in_a_subtype_of_the_target_are_chains_to_the_target(facts
     assert SMR.AtrialSecondaryMitralRegurgitation in ends  # left atrial dilation -> atrial SMR, a kind of SMR
 
 
-def test_untraceable_steps_are_flagged_in_the_tree(facts: GraphFacts) -> None:
-    result = causal_paths(facts, SMR.HypertrophicCardiomyopathy, SMR.SecondaryMitralRegurgitation)
+def test_held_out_steps_are_walked_only_on_request_and_flagged(facts: GraphFacts) -> None:
+    """Regression (issue 9, item 1): hypertrophic cardiomyopathy -> systolic anterior motion ->
+    SMR was a live chain; it is contested, so only --include-contested walks it, flagged."""
+    assert causal_paths(facts, SMR.HypertrophicCardiomyopathy, SMR.SecondaryMitralRegurgitation).paths == []
+    result = causal_paths(facts, SMR.HypertrophicCardiomyopathy, SMR.SecondaryMitralRegurgitation, held_out=True)
     assert result.paths
     step = result.paths[0][0]
-    assert ECO_NO_TRACEABLE_SUPPORT in step.evidence_types
-    assert "no traceable reference" in render_tree(result, facts)
+    assert step.status == SMR.Contested and ECO_NO_TRACEABLE_SUPPORT in step.evidence_types
+    tree = render_tree(result, facts)
+    assert "held out: contested" in tree and "no traceable reference" in tree
 
 
 def test_no_chain_is_an_answer_not_an_error(facts: GraphFacts) -> None:
@@ -115,22 +120,40 @@ def test_path_limit_stops_and_says_so() -> None:
         find_paths(edges, SMR.N0, SMR.N12, max_paths=0)
 
 
+def _claim(graph: Graph, source: URIRef, status: URIRef = SMR.Established, inferred: bool = False) -> None:
+    record = BNode()
+    graph.add((record, RDF.type, SMR.Claim))
+    graph.add((record, SMR.subject, SMR.X))
+    graph.add((record, SMR.predicate, SMR.leadsTo))
+    graph.add((record, SMR.object, SMR.Y))
+    graph.add((record, SMR.status, status))
+    graph.add((record, DCTERMS.source, source))
+    if inferred:
+        graph.add((record, SMR.inferred, Literal(True)))
+        graph.add((record, SMR.derivedFrom, SMR.Parent))
+
+
 def test_asserted_evidence_wins_over_inherited_evidence_on_the_same_edge() -> None:
     graph = Graph()
     graph.add((SMR.X, SMR.leadsTo, SMR.Y))
-    for source, inferred in ((SMR.AssertedSource, False), (SMR.InheritedSource, True)):
-        ax = BNode()
-        graph.add((ax, RDF.type, OWL.Axiom))
-        graph.add((ax, OWL.annotatedSource, SMR.X))
-        graph.add((ax, OWL.annotatedProperty, SMR.leadsTo))
-        graph.add((ax, OWL.annotatedTarget, SMR.Y))
-        graph.add((ax, DCTERMS.source, source))
-        if inferred:
-            graph.add((ax, SMR.inferred, Literal(True)))
-            graph.add((ax, SMR.derivedFrom, SMR.Parent))
+    _claim(graph, SMR.AssertedSource)
+    _claim(graph, SMR.InheritedSource, inferred=True)
     [edge] = read_assertions(store_for_graph(graph), [SMR.leadsTo])
     assert edge.sources == (SMR.AssertedSource,)
     assert not edge.inferred and edge.derived_from is None
+
+
+def test_two_claims_of_one_edge_keep_both_sources_and_a_held_out_one_adds_none() -> None:
+    graph = Graph()
+    graph.add((SMR.X, SMR.leadsTo, SMR.Y))
+    _claim(graph, SMR.FirstSource)
+    _claim(graph, SMR.SecondSource, SMR.Tentative)
+    _claim(graph, SMR.ContestingSource, SMR.Contested)
+    [edge] = read_assertions(store_for_graph(graph), [SMR.leadsTo])
+    assert edge.sources == (SMR.FirstSource, SMR.SecondSource)
+    assert edge.status == SMR.Tentative  # merged claims say "may" if one does
+    [held] = read_held_out(store_for_graph(graph), [SMR.leadsTo])
+    assert held.sources == (SMR.ContestingSource,) and held.held_out
 
 
 def test_an_edge_without_any_axiom_is_marked_unsourced() -> None:
@@ -150,7 +173,7 @@ def test_cli_tree_shows_the_chain_and_numbered_sources(run_cli) -> None:
     for depth, label in enumerate(labels):  # each step one level deeper, below the one before
         at = next(i for i in range(at + 1, len(lines)) if f"→ {label}  [" in lines[i])
         assert lines[at].index("→") > depth * 4
-    assert "Sources:" in out and "https://doi.org/10.1161/CIR.0000000000000923" in out
+    assert "Sources:" in out and "https://pubmed.ncbi.nlm.nih.gov/36480974/" in out
 
 
 def test_cli_accepts_synonyms_and_curies_and_defaults_to_smr(run_cli) -> None:

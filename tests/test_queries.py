@@ -1,9 +1,9 @@
 """The named-query library and the answers to every competency question.
 
-Each competency question (shared/competency-questions.md) has a named query; each test below
-runs it on the session build and checks the expected answer written from the seed page and the
-primary sources (domain/facts.md), by the names a clinician would use, resolved through the
-graph's labels and synonyms -- never copied from the query's output.
+Each competency question of the project has a named query; each test below runs it on the
+session build and checks the expected answer written from the seed page and the primary sources,
+by the names a clinician would use, resolved through the graph's labels and synonyms -- never
+copied from the query's output.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ SNOMED = "http://snomed.info/id/"
 
 def test_every_competency_question_has_a_named_query_plus_the_evidence_pattern() -> None:
     names = {q.name for q in list_queries()}
-    assert names == set(COMPETENCY_QUESTIONS) | {"assertion-evidence"}
+    assert names == set(COMPETENCY_QUESTIONS) | {"assertion-evidence", "held-out-claims"}
 
 
 @pytest.mark.parametrize("query", list_queries(), ids=lambda q: q.name)
@@ -179,14 +179,36 @@ def test_cq1_causes_through_left_ventricular_dilation(store) -> None:
         links = str(row["chain"]).split(" -> ")
         assert links[0] == names[row["cause"]] and links[-1] == "left ventricular dilation"
         assert 1 <= int(row["step"]) <= len(links) - 1
+    assert column(rows, "status") <= {SMR.Established, SMR.Tentative}
     ihd = [r for r in rows if r["cause"] == term(store, "ischemic heart disease")]
-    assert term(store, "2020 ACC/AHA valvular heart disease guideline") in column(ihd, "source")
+    assert column(ihd, "source") == {SMR.SeedPage}
 
 
-def test_cq1_inherited_links_say_where_they_come_from(store) -> None:
-    rows = answer(store, "causes-through", mechanism="left ventricular dilation")
-    icm = [r for r in rows if r["cause"] == term(store, "ischemic cardiomyopathy")]
-    assert icm and column(icm, "inheritedFrom") == {term(store, "ischemic heart disease")}
+def test_cq1_contested_and_unsupported_causes_are_never_causes_through(store) -> None:
+    """Regression (issue 9, items 1-2): HCM through systolic anterior motion and RV dysfunction
+    with TR through septal displacement were live chains; they are held out."""
+    sam = answer(store, "causes-through", mechanism="systolic anterior motion of the mitral valve")
+    assert sam == []
+    septal = answer(store, "causes-through", mechanism="septal displacement")
+    assert septal == []
+    held = {(r["subject"], r["object"]): r["status"] for r in answer(store, "held-out-claims")}
+    assert held[(term(store, "HCM"), term(store, "systolic anterior motion"))] == SMR.Contested
+    assert held[(term(store, "right ventricular dysfunction with tricuspid regurgitation"), term(store, "septal displacement"))] == SMR.Unsupported
+
+
+def test_cq1_only_inferior_or_posterior_infarction_displaces_the_posteromedial_papillary_muscle(store) -> None:
+    """Regression (issue 9, item 7): asserted for every myocardial infarction before."""
+    rows = answer(store, "causes-through", mechanism="posteromedial papillary muscle displacement")
+    assert column(rows, "cause") == {term(store, "inferior or posterior myocardial infarction")}
+    assert term(store, "myocardial infarction") not in column(answer(store, "causes"), "cause") or all(
+        r["via"] != term(store, "posteromedial papillary muscle displacement")
+        for r in answer(store, "causes") if r["cause"] == term(store, "myocardial infarction"))
+
+
+def test_cq1_hypertensive_heart_disease_acts_through_the_left_atrium_too(store) -> None:
+    """Issue 9, item 8: its route through left atrial enlargement and atrial fibrillation."""
+    rows = answer(store, "causes-through", mechanism="left atrial dilation")
+    assert {term(store, "hypertensive heart disease"), term(store, "atrial fibrillation")} <= column(rows, "cause")
 
 
 def test_cq1_through_a_later_mechanism_shows_the_whole_chain(store) -> None:
@@ -205,19 +227,16 @@ def test_cq2_causes_cover_the_seven_cause_groups_of_the_seed(store) -> None:
         ("dilated cardiomyopathy", "left ventricular dilation"),
         ("hypertensive heart disease", "left ventricular dilation"),
         ("atrial fibrillation", "left atrial dilation"),
-        ("hypertrophic cardiomyopathy", "systolic anterior motion of the mitral valve"),
-        ("right ventricular dysfunction with tricuspid regurgitation", "septal displacement"),
     ]:
         assert (term(store, cause), term(store, mechanism)) in acts, (cause, mechanism)
+    # the seed's HCM and RV bullets are held out (contested / unsupported), not causes
+    for cause in ("hypertrophic cardiomyopathy", "right ventricular dysfunction with tricuspid regurgitation"):
+        assert term(store, cause) not in column(rows, "cause")
     medication = [r for r in rows if "medication" in labels(store)[r["cause"]]]
     assert medication, "the seed's 'certain medications' bullet is missing"
-    # unreferenced bullets are marked: no seed reference, author statement without support
-    for name in ("hypertrophic cardiomyopathy", "right ventricular dysfunction with tricuspid regurgitation"):
-        row = next(r for r in rows if r["cause"] == term(store, name))
-        assert "seedReference" not in row and row["evidence"] == ECO_NO_TRACEABLE_SUPPORT
-    assert all("seedReference" not in r for r in medication)
+    assert all(str(r.get("seedReferences", "")) == "" for r in medication)   # unreferenced in the seed
     ihd = next(r for r in rows if (r["cause"], r["via"]) == (term(store, "ischemic heart disease"), term(store, "left ventricular dilation")))
-    assert "1" in str(ihd["seedReference"]) and "2020 ACC/AHA" in str(ihd["sources"])
+    assert str(ihd["seedReferences"]) == "1" and str(ihd["sources"]) == "Dr. Oracle answer page: causes of secondary mitral regurgitation (seed)"
 
 
 def test_cq3_mechanism_chain_of_atrial_fibrillation(store) -> None:
@@ -262,12 +281,17 @@ def test_cq5_therapies_with_guideline_grades(store) -> None:
     rows = answer(store, "therapies")
     graded = {(r["therapy"], r.get("classOfRecommendation"), r.get("levelOfEvidence")) for r in rows}
     gdmt, teer, crt = (term(store, n) for n in ("guideline-directed medical therapy", "TEER", "cardiac resynchronization therapy"))
-    assert (gdmt, SMR.COR_1, SMR.LOE_B_R) in graded        # 2020 ACC/AHA: optimise GDMT first
+    assert (gdmt, SMR.COR_1, SMR.LOE_NotVerified) in graded  # 2020 ACC/AHA: optimise GDMT first; LOE unverified
     assert (teer, SMR.COR_2a, SMR.LOE_B_R) in graded       # 2020 ACC/AHA: TEER 2a, B-R
-    assert (crt, SMR.COR_1, SMR.LOE_A) in graded           # 2014/2017 AHA/ACC: CRT I, A
     for surgery in ("surgical mitral valve repair", "mitral valve replacement"):
         assert (term(store, surgery), SMR.COR_2a, SMR.LOE_B_NR) in graded   # with CABG, 2a B-NR
     assert term(store, "coronary revascularization") in column(rows, "therapy")
+    # Regression (issue 9, item 4): the 2014/2017 grades are superseded, shown only on request
+    assert column(rows, "currency") == {SMR.Current}
+    assert (crt, SMR.COR_1, SMR.LOE_A) not in graded       # 2014 AHA/ACC: CRT I, A (superseded)
+    old = answer(store, "therapies", currency="smr:Superseded")
+    assert (crt, SMR.COR_1, SMR.LOE_A) in {(r["therapy"], r.get("classOfRecommendation"), r.get("levelOfEvidence")) for r in old}
+    assert column(old, "supersededBy") == {term(store, "2020 ACC/AHA valvular heart disease guideline")}
     kinds = {(r["therapy"], r.get("kind")) for r in rows}
     assert (gdmt, term(store, "medical therapy")) in kinds
     assert (teer, term(store, "transcatheter intervention")) in kinds
@@ -296,20 +320,20 @@ def test_cq6_teer_criteria_per_the_2020_guideline(store) -> None:
 
 def test_cq7_unsupported_claims_are_the_seeds_unreferenced_bullets(store) -> None:
     rows = answer(store, "unsupported-claims")
-    status = {(r["subject"], r["object"]): str(r["status"]) for r in rows}
+    status = {(r["subject"], r["object"]): str(r["traceability"]) for r in rows}
     for cause, mechanism in [
         ("hypertrophic cardiomyopathy", "systolic anterior motion of the mitral valve"),
         ("right ventricular dysfunction with tricuspid regurgitation", "septal displacement"),
     ]:
         assert status[(term(store, cause), term(store, mechanism))] == "no reference"
-    medication = {s for (s, _), v in status.items() if "medication" in labels(store).get(s, "") and v == "no reference"}
+    medication = {s for (s, _), v in status.items() if "medication" in labels(store).get(s, "") and v == "curator inference"}
     assert medication
     # the seed's AF bullet had no reference; the curators found two reviews, so it is not unsupported
     af = (term(store, "atrial fibrillation"), term(store, "left atrial dilation"))
     assert status[af] == "unreferenced in the seed; sourced by curators"
-    # a claim citing seed reference 1 (identified as the 2020 guideline) is supported
+    # a claim citing seed reference 1 (identified as the 2020 guideline) is traceable
     assert (term(store, "ischemic heart disease"), term(store, "left ventricular dilation")) not in status
-    # "up to 57 % of DCM" cites seed reference 2, which was never identified (facts.md 5)
+    # "up to 57 % of DCM" cites seed reference 2, which was never identified
     epi = {s for (s, o), v in status.items() if o == SMR.EpidemiologicalStatement and v == "seed reference not identified"}
     assert any("57" in labels(store)[s] for s in epi)
 
@@ -324,11 +348,23 @@ def test_cq8_most_frequent_cause(store) -> None:
 def test_cq9_prognosis(store) -> None:
     rows = answer(store, "prognosis")
     smr = term(store, "secondary mitral regurgitation")
-    predicts = {r["outcome"] for r in rows if r["subject"] == smr and r["relation"] == SMR.isIndependentPredictorOf}
-    assert {term(store, "all-cause mortality"), term(store, "heart failure hospitalization")} <= predicts
+    predicts = [r for r in rows if r["subject"] == smr and r["relation"] == SMR.isIndependentPredictorOf]
+    assert column(predicts, "outcome") == {term(store, "all-cause mortality")}
+    # Regression (issue 9, item 9): scoped to the population of the study that found it
+    assert column(predicts, "source") == {SMR.Trichon2003}
+    assert all("LVEF < 40 %" in str(r["population"]) for r in predicts)
     mild = [r for r in rows if r["subject"] == term(store, "mild secondary mitral regurgitation")]
     assert term(store, "event-free survival") in column(mild, "outcome")   # "even mild SMR"
     assert all(r.get("source") and r.get("evidence") for r in rows)
+
+
+def test_cq9_prognostic_figures_stay_with_the_severity_definition_they_were_measured_under(store) -> None:
+    """Regression (issue 9, item 10): Rossi 2011's HR 2.0 was for ERO > 0.2 cm2, not the 2020
+    ACC/AHA severe SMR (>= 0.40 cm2)."""
+    rows = answer(store, "prognosis")
+    rossi = [r for r in rows if r.get("source") == SMR.Rossi2011]
+    assert column(rossi, "subject") == {SMR.SevereSMRRossi2011Definition}
+    assert not [r for r in rows if r["subject"] == term(store, "severe secondary mitral regurgitation")]
 
 
 def test_cq10_associated_conditions(store) -> None:
@@ -377,7 +413,12 @@ def test_cq13_proportionality(store) -> None:
     responds = {(r["subtype"], r["respondsTo"]) for r in rows}
     assert (term(store, "disproportionate secondary mitral regurgitation"), term(store, "mitral valve intervention")) in responds
     assert (term(store, "proportionate secondary mitral regurgitation"),
-            term(store, "left ventricular reverse remodeling therapy")) in responds
+            term(store, "guideline-directed medical therapy")) in responds
+    # Regression (issue 9, item 5): Packer and Grayburn 2020 put CRT in disproportionate MR
+    assert (term(store, "disproportionate secondary mitral regurgitation"), term(store, "CRT")) in responds
+    assert (term(store, "proportionate secondary mitral regurgitation"), term(store, "CRT")) not in responds
+    assert column(rows, "status") == {SMR.Hypothesis}
+    assert SMR.Lindenfeld2021 in column(rows, "counterEvidence")
     assert all(r.get("definition") and r.get("source") for r in rows)
 
 
@@ -386,7 +427,9 @@ def test_cq14_evidence_for_an_assertion(store) -> None:
     assert column(rows, "property") == {SMR.actsThrough}
     assert column(rows, "evidence") == {ECO_TRACEABLE}
     assert column(rows, "seedReference") == {Literal("1")}
-    assert term(store, "2020 ACC/AHA valvular heart disease guideline") in column(rows, "source")
+    assert column(rows, "status") == {SMR.Established}
+    # Regression (issue 9, item 8): the seed cites reference 1; the guideline was not read for it
+    assert column(rows, "source") == {SMR.SeedPage}
 
 
 def test_cq14_evidence_for_a_therapy_includes_its_grade(store) -> None:
@@ -398,19 +441,23 @@ def test_cq14_evidence_for_a_therapy_includes_its_grade(store) -> None:
 
 def test_cq15_reverse_remodelling(store) -> None:
     therapies = column(answer(store, "reverse-remodelling"), "therapy")
-    assert {term(store, n) for n in ("guideline-directed medical therapy", "cardiac resynchronization therapy",
-                                     "coronary revascularization")} <= therapies
+    assert {term(store, n) for n in ("guideline-directed medical therapy", "cardiac resynchronization therapy")} <= therapies
+    # Regression (issue 9, item 6): no source read says revascularisation reverses remodelling
+    assert term(store, "coronary revascularization") not in therapies
+    held = {(r["subject"], r["property"], r["object"]): r["status"] for r in answer(store, "held-out-claims")}
+    assert held[(term(store, "coronary revascularization"), SMR.reverses, term(store, "left ventricular remodeling"))] == SMR.Unsupported
 
 
-def test_assertion_evidence_returns_every_reified_assertion(store, built_graph: Graph) -> None:
+def test_assertion_evidence_returns_every_claim(store, built_graph: Graph) -> None:
     rows = answer(store, "assertion-evidence")
     assertions = {(r["subject"], r["property"], r["object"]) for r in rows}
-    reified = {
-        (built_graph.value(a, OWL.annotatedSource), built_graph.value(a, OWL.annotatedProperty),
-         built_graph.value(a, OWL.annotatedTarget))
-        for a in built_graph.subjects(RDF.type, OWL.Axiom)
+    recorded = {
+        (built_graph.value(c, SMR.subject), built_graph.value(c, SMR.predicate), built_graph.value(c, SMR.object))
+        for c in built_graph.subjects(RDF.type, SMR.Claim)
     }
-    assert assertions == {t for t in reified if not isinstance(t[2], BNode)}
+    assert assertions == recorded
+    contested = answer(store, "assertion-evidence", status="smr:Contested")
+    assert (term(store, "HCM"), SMR.actsThrough, term(store, "SAM")) in {(r["subject"], r["property"], r["object"]) for r in contested}
     narrowed = answer(store, "assertion-evidence", subject="atrial fibrillation", property="smr:actsThrough")
     assert column(narrowed, "object") == {term(store, "left atrial dilation")}
 

@@ -53,7 +53,7 @@ def test_parse_params() -> None:
 
 def test_bind_resolves_values_and_fills_defaults(store) -> None:
     assert bind(store, find("causes-through"), {"mechanism": "LV dilation"}) == {"mechanism": SMR.LeftVentricularDilation}
-    assert bind(store, find("therapies"), {}) == {"condition": SMR.SecondaryMitralRegurgitation}
+    assert bind(store, find("therapies"), {}) == {"condition": SMR.SecondaryMitralRegurgitation, "currency": SMR.Current}
     assert bind(store, find("assertion-evidence"), {}) == {}           # optional, left unbound
     assert bind(store, find("by-code"), {"code": "SNOMEDCT:1"}) == {"code": URIRef("http://snomed.info/id/1")}
 
@@ -156,7 +156,8 @@ def test_headline_query_lists_causes_with_chains_and_sources(run_cli) -> None:
     assert out.startswith("mechanism = left ventricular dilation (smr:LeftVentricularDilation)")
     for cause in ("ischemic heart disease", "dilated cardiomyopathy", "hypertensive heart disease"):
         assert f"{cause} -> left ventricular dilation" in out
-    assert "(smr:ACCAHA2020VHDGuideline)" in out and "traceable author statement" in out
+    assert "(smr:SeedPage)" in out and "traceable author statement" in out
+    assert "ACCAHA2020VHDGuideline" not in out   # the seed cites it; it was not read for these claims
     assert "atrial fibrillation" not in out
 
 

@@ -32,8 +32,8 @@ def test_unsatisfiable_class_is_named() -> None:
     graph = load_files([CORE, FIXTURES / "unsatisfiable.ttl"])
     with pytest.raises(ReasonerError) as err:
         reason.classify(graph)
-    assert "bad cause" in err.value.message
-    assert str(SMR.BadCause) in err.value.message
+    assert "bad mechanism" in err.value.message
+    assert str(SMR.BadMechanism) in err.value.message
 
 
 @needs_java
@@ -51,12 +51,27 @@ def test_missing_java_points_to_no_reasoner(monkeypatch: pytest.MonkeyPatch) -> 
 
 @needs_java
 def test_defined_class_classifies_therapies() -> None:
-    """GDMT and CRT are not asserted under the defined class; HermiT must put them there."""
+    """TEER, surgical repair and replacement are not asserted under the defined class; HermiT
+    must put them there (a definition, true of every instance)."""
     result = reason.classify(load_files(ontology_files()))
-    reverse = SMR.LeftVentricularReverseRemodelingTherapy
-    assert reverse in result.superclasses[SMR.GuidelineDirectedMedicalTherapy]
-    assert reverse in result.superclasses[SMR.CardiacResynchronizationTherapy]
-    assert (SMR.GuidelineDirectedMedicalTherapy, reverse) in result.inferred_parents
+    intervention = SMR.MitralValveIntervention
+    for therapy in (SMR.TranscatheterEdgeToEdgeRepair, SMR.SurgicalMitralValveRepair, SMR.MitralValveReplacement):
+        assert intervention in result.superclasses[therapy]
+    assert (SMR.TranscatheterMitralValveRepair, intervention) in result.inferred_parents
+
+
+@needs_java
+def test_claims_drive_no_classification() -> None:
+    """Regression (issue 9, item 5/6): CRT and coronary revascularization reverse LV remodelling
+    in some patients; that must not make the reasoner classify them as therapies that
+    proportionate SMR responds to (the class that did so is gone, and claims are not axioms)."""
+    graph = load_files(ontology_files())
+    result = reason.classify(graph)
+    for therapy in (SMR.CardiacResynchronizationTherapy, SMR.CoronaryRevascularization, SMR.GuidelineDirectedMedicalTherapy):
+        assert result.superclasses[therapy] <= {SMR.Therapy, SMR.DeviceTherapy, SMR.MedicalTherapy}
+    logical = reason.logical_graph(graph)
+    assert not list(logical.triples((None, None, SMR.actsThrough)))
+    assert not list(logical.triples((None, SMR.actsThrough, None)))
 
 
 def test_logical_graph_drops_axiom_annotations() -> None:
@@ -74,17 +89,16 @@ EXTENSION = """
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix ex: <https://example.org/split/> .
 # simple classes: a taxonomy with existentials, a subclass inheriting them
-ex:CauseA a owl:Class ; rdfs:subClassOf smr:Condition ,
-    [ a owl:Restriction ; owl:onProperty smr:actsThrough ; owl:someValuesFrom ex:MechA ] .
-ex:CauseB a owl:Class ; rdfs:subClassOf ex:CauseA .
 ex:MechA a owl:Class ; rdfs:subClassOf smr:PathophysiologicalMechanism ,
-    [ a owl:Restriction ; owl:onProperty smr:leadsTo ; owl:someValuesFrom smr:FailureOfLeafletCoaptation ] .
-# a simple class whose only parent is reached through a domain: actsThrough makes it a condition
+    [ a owl:Restriction ; owl:onProperty smr:actsOn ; owl:someValuesFrom ex:PartA ] .
+ex:MechB a owl:Class ; rdfs:subClassOf ex:MechA .
+ex:PartA a owl:Class ; rdfs:subClassOf smr:AnatomicalStructure ,
+    [ a owl:Restriction ; owl:onProperty smr:partOf ; owl:someValuesFrom smr:LeftVentricle ] .
+# a simple class whose only parent is reached through a domain: acting on makes it a mechanism
 ex:Unparented a owl:Class ;
-    rdfs:subClassOf [ a owl:Restriction ; owl:onProperty smr:actsThrough ; owl:someValuesFrom ex:MechA ] .
-# a therapy that the defined class classifies (reverses is used in a definition: not simple)
-ex:Reverser a owl:Class ; rdfs:subClassOf smr:Therapy ,
-    [ a owl:Restriction ; owl:onProperty smr:reverses ; owl:someValuesFrom smr:LeftVentricularDilation ] .
+    rdfs:subClassOf [ a owl:Restriction ; owl:onProperty smr:actsOn ; owl:someValuesFrom ex:PartA ] .
+# a kind of a union-defined class: classified by the core, not simple
+ex:Repair a owl:Class ; rdfs:subClassOf smr:SurgicalMitralValveRepair .
 # under a union-defined class and a class disjoint with every member of the union
 ex:Impossible a owl:Class ; rdfs:subClassOf smr:MitralValveIntervention , smr:Condition .
 """
@@ -98,14 +112,16 @@ def test_modular_reasoning_concludes_what_hermit_concludes_on_the_whole_ontology
     modular = reason.classify(graph)
     assert modular.superclasses == whole.superclasses
     assert modular.inferred_parents == whole.inferred_parents
+    assert modular.parents == whole.parents
     graph.parse(data=EXTENSION.replace("ex:Impossible", "# ex:Impossible"), format="turtle")
     whole, modular = reason.classify(graph, modular=False), reason.classify(graph)
     assert modular.superclasses == whole.superclasses
     assert modular.inferred_parents == whole.inferred_parents
+    assert modular.parents == whole.parents
     ex = "https://example.org/split/"
-    assert SMR.Condition in modular.superclasses[URIRef(ex + "Unparented")]
-    assert URIRef(ex + "CauseA") in modular.superclasses[URIRef(ex + "CauseB")]
-    assert SMR.LeftVentricularReverseRemodelingTherapy in modular.superclasses[URIRef(ex + "Reverser")]
+    assert SMR.PathophysiologicalMechanism in modular.superclasses[URIRef(ex + "Unparented")]
+    assert URIRef(ex + "MechA") in modular.superclasses[URIRef(ex + "MechB")]
+    assert SMR.MitralValveIntervention in modular.superclasses[URIRef(ex + "Repair")]
 
 
 @needs_java
@@ -115,5 +131,16 @@ def test_unsatisfiable_simple_classes_are_named_like_hermit_names_them(modular: 
     graph.parse(data=EXTENSION, format="turtle")
     with pytest.raises(ReasonerError) as err:
         reason.classify(graph, modular=modular)
-    assert str(SMR.BadCause) in err.value.message
+    assert str(SMR.BadMechanism) in err.value.message
     assert "https://example.org/split/Impossible" in err.value.message
+
+
+def test_every_axiom_the_reasoner_sees_is_definitional() -> None:
+    """docs/adr/0001: the only existential restrictions HermiT sees are on the definitional
+    relations (anatomy, participation), which hold for every instance; no claim is an axiom."""
+    from rdflib.namespace import OWL, RDF
+
+    logical = reason.logical_graph(load_files(ontology_files()))
+    on = {p for p in logical.objects(None, OWL.onProperty)}
+    assert on == {SMR.actsOn, SMR.partOf}
+    assert not [s for s in logical.subjects(RDF.type, SMR.Claim) if (s, SMR.subject, None) in logical]

@@ -25,7 +25,7 @@ SPECIFICATION_EXAMPLES = [
     ("999999990989121104", "concept"),  # the largest concept id of namespace 0989121
 ]
 
-# Concepts of shared/domain/facts.md confirmed in two or more sources (C2).
+# Concepts confirmed in two or more public sources (C2).
 DOMAIN_CONCEPTS = [
     "48724000",  # Mitral valve regurgitation
     "49436004",  # Atrial fibrillation

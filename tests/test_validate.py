@@ -40,11 +40,20 @@ BROKEN = {
         ("OntologyLicense", "bare-extension"), ("OntologyVersionIRI", "bare-extension"),
         ("OntologyVersionIRI", "twice-versioned"),
     },
-    "DeprecatedReference.ttl": {("DeprecatedReference", "Cause"), ("DeprecatedReference", "Statement")},
+    "DeprecatedReference.ttl": {
+        ("DeprecatedReference", "ClaimThroughObsolete"), ("DeprecatedReference", "MechanismOnObsolete"),
+        ("DeprecatedReference", "Statement"),
+    },
     "XrefSyntax.ttl": {("XrefSyntax-curie", "BadXref")},
     "AssertionEvidence.ttl": {
-        ("AssertionEvidence", "UnsourcedCause"), ("AssertionEvidence", "UntypedEvidenceCause"),
-        ("AssertionEvidence", "DirectEdgeCause"),
+        ("AssertionEvidence", "UnsourcedMechanism"), ("AssertionEvidence", "UntypedMechanism"),
+        ("AssertionEvidence", "TestStructure"), ("AssertionEvidence", "DirectEdgeCause"),
+        ("AssertionEvidence", "ContestedEdgeCause"),
+    },
+    "Claim.ttl": {
+        ("Claim-subject", "BrokenClaim"), ("Claim-object", "BrokenClaim"), ("Claim-status", "BrokenClaim"),
+        ("Claim-evidenceType", "BrokenClaim"), ("Claim-source", "BrokenClaim"),
+        ("Claim-status", "UnknownStatusClaim"), ("Claim-predicate", "NoPredicateClaim"),
     },
     "EvidenceTypeValue.ttl": {("EvidenceTypeValue-class", "UnknownEvidence"), ("EvidenceTypeValue-class", "StringEvidence")},
     "SourceIsDeclared.ttl": {("SourceIsDeclared-class", "MisspeltSource")},
@@ -60,9 +69,7 @@ BROKEN = {
         ("RecommendationIntervention", "UngradedRecommendation"),
         ("RecommendationCOR", "MisgradedRecommendation"), ("RecommendationLOE", "MisgradedRecommendation"),
     },
-    "ActsThroughMechanism.ttl": {
-        ("ActsThroughMechanism", "CauseThroughTherapy"), ("ActsThroughMechanism", "CauseThroughStructure"),
-    },
+    "ClaimKinds.ttl": {("ClaimKinds", "CauseThroughTherapy"), ("ClaimKinds", "CauseThroughStructure")},
     "QuantitativeCriterion.ttl": {
         ("CriterionValue", "EmptyCriterion"), ("CriterionUnit", "EmptyCriterion"),
         ("CriterionComparator", "EmptyCriterion"), ("CriterionObservable", "EmptyCriterion"),
@@ -101,15 +108,16 @@ def test_shipped_ontology_conforms(built) -> None:
 
 def test_shapes_catch_errors_in_the_real_content(built_graph: Graph) -> None:
     """Break the shipped graph the way a curator might: drop the sources of atrial fibrillation's
-    causal axioms and mistype its SNOMED CT code (49436004 -> 49436005)."""
-    from rdflib.namespace import DCTERMS, OWL, SKOS
+    causal claims and mistype its SNOMED CT code (49436004 -> 49436005)."""
+    from rdflib.namespace import DCTERMS, SKOS
 
     smr = "https://w3id.org/smr-kg/"
     af = URIRef(smr + "AtrialFibrillation")
     graph = Graph()
     graph += built_graph
-    for axiom in list(graph.subjects(OWL.annotatedSource, af)):
-        graph.remove((axiom, DCTERMS.source, None))
+    claims = list(graph.subjects(URIRef(smr + "subject"), af))
+    for claim in claims:
+        graph.remove((claim, DCTERMS.source, None))
     good, bad = URIRef("http://snomed.info/id/49436004"), URIRef("http://snomed.info/id/49436005")
     assert (af, SKOS.exactMatch, good) in graph
     graph.remove((af, SKOS.exactMatch, good))
@@ -117,7 +125,8 @@ def test_shapes_catch_errors_in_the_real_content(built_graph: Graph) -> None:
     results = {(r.shape, r.focus, r.path) for r in validate_graph(graph).results}
     assert (SMRSH.SnomedIdentifier, af, SKOS.exactMatch) in results
     assert (SMRSH.AssertionEvidence, af, URIRef(smr + "actsThrough")) in results
-    assert {focus for _, focus, _ in results} == {af}
+    assert {(SMRSH["Claim-source"], claim, DCTERMS.source) for claim in claims} <= results
+    assert {focus for _, focus, _ in results} == {af, *claims}
 
 
 @pytest.fixture(scope="module")
@@ -160,13 +169,14 @@ def test_every_shape_states_rule_message_and_fix(shapes: Graph) -> None:
 
 
 def test_human_report_groups_by_severity_and_shape_with_label_iri_path_value_and_fix(run_cli) -> None:
-    code, out, _ = run_cli("validate", str(FIXTURES / "ActsThroughMechanism.ttl"), str(FIXTURES / "AnnotationWhitespace.ttl"))
+    code, out, _ = run_cli("validate", str(FIXTURES / "ClaimKinds.ttl"), str(FIXTURES / "AnnotationWhitespace.ttl"))
     assert code == 1
-    violation, warning = out.index("VIOLATION  smrsh:ActsThroughMechanism  (2)"), out.index("WARNING  smrsh:AnnotationWhitespace-text  (1)")
+    violation, warning = out.index("VIOLATION  smrsh:ClaimKinds  (2)"), out.index("WARNING  smrsh:AnnotationWhitespace-text  (1)")
     assert violation < warning
-    assert f"cause through a therapy <{EX}CauseThroughTherapy>: acts through <{EX}TestTherapy>" in out
-    assert f"path smr:actsThrough, value test therapy <{EX}TestTherapy>" in out
-    assert "fix: Point smr:actsThrough to the mechanism" in out
+    assert f"test cause acts through test therapy <{EX}CauseThroughTherapy>: " in out
+    assert "to be a pathophysiological mechanism" in out
+    assert f"path smr:object, value test therapy <{EX}TestTherapy>" in out
+    assert "fix: Point the claim at a class of the right kind" in out
     assert "path IAO:0000115" in out  # the alternative path resolved to the predicate actually used
     assert out.rstrip().splitlines()[-1].startswith("FAILED: 2 violations, 1 warning")
 
@@ -196,8 +206,8 @@ def test_user_extension_with_evidence_passes_and_without_fails(run_cli) -> None:
          "https://w3id.org/smr-kg/LeftVentricularDilation"),
     }
     assert sorted(r["message"] for r in document["results"]) == [
-        "clinical assertion without dcterms:source on its owl:Axiom",
-        "clinical assertion without smr:evidenceType on its owl:Axiom",
+        "edge with no accepted claim record without dcterms:source",
+        "edge with no accepted claim record without smr:evidenceType",
     ]
 
 
@@ -255,7 +265,7 @@ def test_sparql_shapes_run_whole_graph_with_the_results_of_per_node_shacl(shapes
     standard SHACL-SPARQL engine gives running the same shapes file per focus node (pyshacl)."""
     from pyshacl import validate
 
-    fixtures = ["UniqueClassLabel.ttl", "DeprecatedReference.ttl", "AssertionEvidence.ttl", "ActsThroughMechanism.ttl"]
+    fixtures = ["UniqueClassLabel.ttl", "DeprecatedReference.ttl", "AssertionEvidence.ttl", "ClaimKinds.ttl"]
     data = load_files([ONTOLOGY / "smr-core.ttl", *(FIXTURES / f for f in fixtures)])
     ours = {
         (r.shape, r.focus, r.path, r.value)

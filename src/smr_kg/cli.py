@@ -1,24 +1,43 @@
 """The ``smr-kg`` command line: a thin layer that parses arguments and calls library functions.
 
 Each command lives in :mod:`smr_kg.commands` and registers its own sub-parser; heavy libraries
-are imported inside the handlers, so ``smr-kg --help`` and simple queries start fast. Every
-:class:`~smr_kg.errors.SmrKgError` becomes a one-line message and its exit code, never a traceback.
+are imported inside the handlers, so ``smr-kg --help`` and simple queries start fast.
+
+The error contract (README, "Errors and exit codes") is enforced here, once for every command:
+an error is exactly one line on stderr (``smr-kg: error: ...``, control characters escaped);
+:class:`~smr_kg.errors.SmrKgError` carries its code (1 failed check or unknown term, 2 bad input
+or cannot run); an environment failure (a full disk, a closed or unencodable stdout, out of
+memory) is 2; only a bug is 70. Libraries' log records and warnings are not the user's errors and
+are silenced (``SMR_KG_DEBUG=1`` shows them and the traceback of a bug).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
+import warnings
 from collections.abc import Sequence
+from typing import NoReturn
 
 from . import __version__
 from .commands import COMMAND_MODULES
-from .errors import SmrKgError
+from .errors import BAD_INPUT, BUG, SmrKgError, printable
+
+MAX_MESSAGE = 2000
+"""Characters of an error message printed before it is shortened."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line usage errors (argparse's own print the whole usage block first)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(BAD_INPUT, f"smr-kg: error: {printable(message, 300)} (see `{self.prog} --help`)\n")
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog="smr-kg",
         description="An evidence-linked knowledge graph of secondary (functional) mitral regurgitation.",
     )
@@ -33,26 +52,76 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if not getattr(args, "func", None):
         parser().print_help(sys.stderr)
-        return 2
+        return BAD_INPUT
+    debug = bool(os.environ.get("SMR_KG_DEBUG"))
+    with warnings.catch_warnings():
+        if not debug:
+            _quiet_libraries()
+        try:
+            code = int(args.func(args) or 0)
+            sys.stdout.flush()  # a full disk or closed pipe on stdout is reported here, not at exit
+            return code
+        except SmrKgError as exc:
+            return _fail(exc.message, exc.exit_code)
+        except KeyboardInterrupt:
+            return _fail("interrupted", 130, prefix="smr-kg: ")
+        except BrokenPipeError:
+            _detach_stdout()
+            return 0  # the reader (e.g. `head`) has what it wanted
+        except UnicodeEncodeError as exc:
+            _detach_stdout()
+            encoding = getattr(sys.stdout, "encoding", None) or "unknown"
+            return _fail(
+                f"standard output cannot show {exc.object[exc.start:exc.end]!r} in its encoding "
+                f"({encoding}): set PYTHONIOENCODING=utf-8 or write to a file with -o FILE",
+                BAD_INPUT,
+            )
+        except OSError as exc:  # the environment, not a bug: disk full, permissions, I/O errors
+            if exc.filename is None:
+                _detach_stdout()
+                return _fail(f"cannot write to standard output: {exc.strerror or exc}", BAD_INPUT)
+            return _fail(f"{exc.filename}: {exc.strerror or exc}", BAD_INPUT)
+        except MemoryError:
+            return _fail("out of memory (the input is too large for this machine)", BAD_INPUT)
+        except Exception as exc:  # a bug, not bad input: say so in one line unless debugging
+            if debug:
+                raise
+            return _fail(
+                f"internal error: {type(exc).__name__}: {exc} "
+                "(set SMR_KG_DEBUG=1 for the traceback and please report it)",
+                BUG,
+                prefix="smr-kg: ",
+            )
+
+
+def _fail(message: str, code: int, prefix: str = "smr-kg: error: ") -> int:
+    """Print the one line of an error (a failing stderr is ignored) and return its exit code."""
     try:
-        return int(args.func(args) or 0)
-    except SmrKgError as exc:
-        print(f"smr-kg: error: {exc.message}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("smr-kg: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
-    except Exception as exc:  # a bug, not bad input: say so in one line unless debugging
-        if os.environ.get("SMR_KG_DEBUG"):
-            raise
-        print(
-            f"smr-kg: internal error: {type(exc).__name__}: {exc} "
-            "(set SMR_KG_DEBUG=1 for the traceback and please report it)",
-            file=sys.stderr,
-        )
-        return 70
+        print(prefix + printable(message, MAX_MESSAGE), file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+    return code
+
+
+def _quiet_libraries() -> None:
+    """Keep rdflib's, pyshacl's and owlready2's log lines and warnings off the user's stderr: the
+    failures that matter reach the user as one SmrKgError line (e.g. rdflib logs "does not look
+    like a valid URI" and then raises)."""
+    root = logging.getLogger()
+    if not any(isinstance(h, logging.NullHandler) for h in root.handlers):
+        root.addHandler(logging.NullHandler())  # no "last resort" printing to stderr
+    warnings.simplefilter("ignore")
+
+
+def _detach_stdout() -> None:
+    """Point stdout at /dev/null so Python's exit-time flush of the unwritable stream cannot print
+    a second error (the Python docs' recipe for SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # stdout is not a real file (tests capture it): nothing is flushed at exit
 
 
 if __name__ == "__main__":

@@ -1,11 +1,10 @@
 """The pathway diagram: causes -> mechanisms -> SMR -> therapies, drawn from the built graph.
 
-A clinician reads a causal picture faster than a table, so the same asserted edges that
+A clinician reads a causal picture faster than a table, so the same accepted claims that
 ``answer`` and ``path`` report are drawn as Graphviz DOT (rendered to SVG/PNG by the ``dot``
-binary) or Mermaid text. Nodes are coloured by kind; edges are labelled with the relation and
-styled by evidence type, so a claim without a traceable reference (ECO:0000303) is visibly
-dashed. Inherited edges are drawn as "is a" links to the class they come from, which says the
-same with less ink; only when that class is out of the picture is the inherited edge drawn.
+binary) or Mermaid text. Nodes are coloured by kind; edges are labelled with the relation (and
+"may" for a tentative claim) and styled by evidence type, so a claim without a traceable
+reference (ECO:0000303) is visibly dashed. Held-out claims are never drawn.
 """
 
 from __future__ import annotations
@@ -77,8 +76,6 @@ class Diagram:
     nodes: list[URIRef] = field(default_factory=list)
     edges: list[Assertion] = field(default_factory=list)
     is_a: list[tuple[URIRef, URIRef]] = field(default_factory=list)
-    layout: list[tuple[URIRef, URIRef]] = field(default_factory=list)
-    """Invisible edges that place a node drawn only for what it inherits in its causal column."""
 
     def kind(self, node: URIRef) -> Kind:
         if node == OVERVIEW_FOCUS or self.facts.is_a(node, OVERVIEW_FOCUS):
@@ -90,22 +87,18 @@ def build_diagram(facts: GraphFacts, focus: URIRef | None = None) -> Diagram:
     """The neighbourhood of ``focus`` (default: SMR, i.e. the overview).
 
     Kept: ``focus`` and its subclasses, every node causally upstream or downstream of them,
-    and the therapies of SMR (or of the focus). Edges are the asserted ones among kept nodes;
-    inheritance shows as "is a" links, or as an inherited edge when its origin is not drawn.
+    and the therapies of SMR (or of the focus). Edges are the accepted claims among kept nodes
+    (held-out claims are never drawn); "is a" links join a drawn node to the nearest drawn class
+    it is a kind of (inferior or posterior myocardial infarction is a myocardial infarction).
     """
     focus = focus or OVERVIEW_FOCUS
-    read = facts.assertions((*CAUSAL_PROPERTIES, TREATS))
-    edges = [a for a in read if not a.inferred]
-    inherited = [a for a in read if a.inferred]
+    edges = facts.assertions((*CAUSAL_PROPERTIES, TREATS))
     on_edges = {a.subject for a in edges} | {a.object for a in edges}
     seeds = facts.subclasses(focus) & on_edges
     if not seeds:
         raise InputError(f"{facts.label(focus)} ({curie(focus)}) has no causal or treatment edge to draw")
     seeds.add(focus)
-    # Walk the asserted edges, plus the inherited ones of nodes that have none of their own (the
-    # chain of ischemic cardiomyopathy runs through what it inherits from ischemic heart disease).
-    own = {a.subject for a in edges if a.property != TREATS}
-    causal = [a for a in read if a.property != TREATS and (not a.inferred or a.subject not in own)]
+    causal = [a for a in edges if a.property != TREATS]
     kept = connected(causal, seeds, downstream=True) | connected(causal, seeds)
     if facts.is_a(focus, SMR.Therapy):  # what the therapy treats, and what causes that
         kept = connected(causal, connected(edges, seeds, downstream=True))
@@ -117,31 +110,17 @@ def build_diagram(facts: GraphFacts, focus: URIRef | None = None) -> Diagram:
         and (a.subject == focus or not facts.is_a(focus, SMR.Therapy))
     ]
     kept |= {a.subject for a in treats}
-    # An inherited edge is drawn only when the class it comes from is not in the picture
-    # (otherwise an "is a" link to that class says the same with less ink).
-    shown = [
-        a for a in causal
-        if a.subject in kept and a.object in kept and (not a.inferred or a.derived_from not in kept)
-    ] + treats
+    shown = [a for a in causal if a.subject in kept and a.object in kept] + treats
     nodes = {a.subject for a in shown} | {a.object for a in shown} | {focus}
-    # A cause with no edge of its own (ischemic cardiomyopathy only inherits from ischemic heart
-    # disease) is still a cause: draw it, linked by "is a" to where its edges come from.
-    nodes |= {
-        a.subject for a in inherited
-        if a.derived_from in nodes and a.object in nodes and facts.is_a(a.subject, SMR.Condition)
-    }
-    # "is a" only where it carries meaning here: a drawn node inherits a drawn edge through it,
-    # or the node is a kind of the focus.
-    links = {(a.subject, a.derived_from) for a in inherited if {a.subject, a.derived_from, a.object} <= nodes}
-    links |= {(n, focus) for n in nodes if n != focus and facts.is_a(n, focus)}
+    links = {(child, parent) for child in nodes for parent in nodes
+             if child != parent and facts.is_a(child, parent) and _same_kind(facts, child, parent)}
     is_a = sorted(link for link in links if not _indirect(facts, *link, nodes))
-    drawn_from = {a.subject for a in shown if a.property != TREATS}
-    layout = sorted({
-        (a.subject, a.object) for a in inherited
-        if a.subject in nodes and a.object in nodes and a.subject not in drawn_from and a.property != TREATS
-    })
-    nodes = sorted(nodes, key=facts.label)
-    return Diagram(facts, focus, nodes, shown, is_a, layout)
+    return Diagram(facts, focus, sorted(nodes, key=facts.label), shown, is_a)
+
+
+def _same_kind(facts: GraphFacts, child: URIRef, parent: URIRef) -> bool:
+    """Only kinds of the same upper class are linked (a cause to a cause, SMR's subtypes to SMR)."""
+    return parent == OVERVIEW_FOCUS or any(facts.is_a(child, k.upper) and facts.is_a(parent, k.upper) for k in KINDS)
 
 
 def to_dot(diagram: Diagram) -> str:
@@ -167,10 +146,8 @@ def to_dot(diagram: Diagram) -> str:
         )
     for a in diagram.edges:
         style = _evidence_style(a)
-        label = facts.phrase(a.property) + (" (inherited)" if a.inferred else "")
+        label = _edge_label(facts, a)
         tooltip = f"{facts.label(a.subject)} {label} {facts.label(a.object)}; " + _sources_note(facts, a)
-        if a.derived_from:
-            tooltip += f"; inherited from {facts.label(a.derived_from)}"
         attrs = (
             f'label={_dot_string(label)}, style={style.line}, color="{style.colour}", '
             f"tooltip={_dot_string(tooltip)}"
@@ -188,8 +165,6 @@ def to_dot(diagram: Diagram) -> str:
             f"  {_dot_string(curie(child))} -> {_dot_string(curie(parent))} "
             f'[label="is a", color="{IS_A_COLOUR}", fontcolor="{IS_A_COLOUR}", arrowhead=empty, constraint={ranked}];'
         )
-    for s, o in diagram.layout:
-        lines.append(f"  {_dot_string(curie(s))} -> {_dot_string(curie(o))} [style=invis];")
     same = [n for n in diagram.nodes if diagram.kind(n) is FOCUS_KIND]
     if len(same) > 1:  # SMR and its subtypes in one column, their therapies to the right
         lines.append("  { rank=same; " + " ".join(_dot_string(curie(n)) for n in same) + " }")
@@ -205,7 +180,7 @@ def to_mermaid(diagram: Diagram) -> str:
     for node in diagram.nodes:
         lines.append(f'  {ids[node]}["{_mermaid_text(facts.label(node))}"]:::{diagram.kind(node).mermaid}')
     for a in diagram.edges:
-        label = _mermaid_text(facts.phrase(a.property) + (" (inherited)" if a.inferred else ""))
+        label = _mermaid_text(_edge_label(facts, a))
         solid = _evidence_style(a).line == "solid"
         arrow = f'-- "{label}" -->' if solid else f'-. "{label}" .->'
         s, o = ids[a.subject], ids[a.object]
@@ -248,6 +223,11 @@ def diagram_bytes(facts: GraphFacts, fmt: str, focus: URIRef | None = None) -> b
         return to_mermaid(diagram).encode("utf-8")
     dot_text = to_dot(diagram)
     return dot_text.encode("utf-8") if fmt == "dot" else render(dot_text, fmt)
+
+
+def _edge_label(facts: GraphFacts, a: Assertion) -> str:
+    """The relation's phrase; a tentative claim says so ("may")."""
+    return facts.phrase(a.property) + (" (may)" if a.status == SMR.Tentative else "")
 
 
 def _evidence_style(a: Assertion) -> EdgeStyle:

@@ -31,7 +31,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF
 from rdflib.term import Node
 
-from . import atomic, paths, prefixes
+from . import paths, prefixes
 from .errors import InputError, SmrKgError
 
 FORMATS: dict[str, str] = {
@@ -61,12 +61,10 @@ def load_graph(which: str = "full", dist: Path | None = None, ontology_dir: Path
 
         return load_ontology(ontology_dir)
     if which == "full":
-        built = (Path(dist) if dist else paths.dist_dir()) / paths.BUILT_TTL
-        if not built.is_file():
-            raise SmrKgError(f"no built graph at {built}: run `smr-kg build` first (or export --graph ontology)")
+        from .dist import current
         from .load import read_turtle
 
-        return set(read_turtle(built))
+        return set(read_turtle(current(dist).read_turtle()))
     raise InputError(f"unknown graph {which!r} (choose from {', '.join(GRAPHS)})")
 
 
@@ -82,16 +80,14 @@ def serialize(graph: Graph | Collection[tuple[Node, URIRef, Node]], fmt: str) ->
 
 
 def export(fmt: str, which: str = "full", output: Path | None = None) -> bytes:
-    """Serialize the chosen graph; write it atomically to ``output`` when given. Returns the bytes."""
-    if output is not None and Path(output).is_dir():
-        raise InputError(f"{output} is a directory: give a file name for -o")
+    """Serialize the chosen graph; write it to ``output`` when given (by the rules of
+    :mod:`smr_kg.outputs`: atomic, never over an input or the build). Returns the bytes."""
+    from .outputs import Output
+
+    target = Output(output) if output is not None else None
     data = serialize(load_graph(which), fmt)
-    if output is not None:
-        output = Path(output)
-        try:
-            atomic.write_bytes(output, data)
-        except OSError as exc:
-            raise SmrKgError(f"cannot write {output}: {exc.strerror or exc}") from None
+    if target is not None:
+        target.write(data)
     return data
 
 

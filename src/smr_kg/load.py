@@ -2,11 +2,19 @@
 
 rdflib is the bridge to pyshacl, owlready2 and JSON-LD, so the build works on an rdflib graph;
 a syntax error must name the file and the line, never surface as a parser traceback.
+
+Files may come from anyone, so: RDF/XML passes :func:`smr_kg.xmlguard.check` first (no entity
+expansion bombs, no external entities); :func:`check_size` refuses inputs too large to hold in
+memory (an rdflib graph takes about 40-50x its Turtle's size) with a message instead of an
+out-of-memory crash; a file that contributes no triples at all is warned about, since an empty
+file or JSON without an ``@context`` otherwise "passes" silently.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import re
+import sys
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -14,7 +22,12 @@ from rdflib.term import Node
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from . import paths
-from .errors import InputError
+from .errors import InputError, warn
+
+DEFAULT_MAX_MB = 64.0
+"""Default limit (megabytes, all files together) for user files given to ``smr-kg validate``."""
+PROGRESS_BYTES = 8 * 2**20
+"""Inputs at least this large get a progress line on stderr while they are read."""
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -45,15 +58,21 @@ def parse_into(graph: Graph, path: Path) -> Graph:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     fmt = rdf_format(path)
+    if path.stat().st_size >= PROGRESS_BYTES:
+        print(f"smr-kg: reading {path} ({path.stat().st_size / 2**20:.0f} MB) ...", file=sys.stderr)
     try:
         if fmt == "json-ld":
             from .jsonld import parse_jsonld  # PyLD is only needed for JSON-LD input
 
-            graph += parse_jsonld(path)
+            part = parse_jsonld(path)
         elif fmt == "turtle" and (triples := _fast_turtle(path)) is not None:
-            graph.addN((s, p, o, graph) for s, p, o in triples)
+            part = triples  # added below once, not parsed into a graph and then copied
         else:
-            graph.parse(path, format=fmt)
+            if fmt == "xml":
+                from .xmlguard import check
+
+                check(path)
+            part = Graph().parse(path, format=fmt)
     except BadSyntax as exc:
         line = getattr(exc, "lines", 0) + 1
         raise InputError(f"{path}:{line}: Turtle syntax error: {exc._why}") from None
@@ -63,16 +82,75 @@ def parse_into(graph: Graph, path: Path) -> Graph:
         raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
     except Exception as exc:  # rdflib raises many parser-specific types; all mean bad input
         raise InputError(f"{path}: cannot parse as {fmt}: {_first_line(exc)}") from None
+    _check_iris(path, part)
+    if len(part) == 0:
+        warn(f"{path} contributes no triples (an empty file, or JSON without an @context mapping its keys?)")
+    if isinstance(part, Graph):
+        graph += part
+    else:
+        graph.addN((s, p, o, graph) for s, p, o in part)
     return graph
 
 
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _check_iris(path: Path, graph: Graph | Collection[tuple[Node, Node, Node]]) -> None:
+    """Refuse IRIs with characters RDF forbids (``<a b>``): rdflib only logs a warning when it
+    reads one and fails much later, when the graph is written. Names the line when it can."""
+    iris = {term for triple in graph for term in triple if isinstance(term, URIRef)}
+    bad = next((iri for iri in sorted(iris) if _BAD_IRI.search(iri)), None)
+    if bad is None:
+        return
+    where = str(path)
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    tail = bad.rsplit("/", 1)[-1]
+    for number, line in enumerate(lines, start=1):
+        if f"<{bad}>" in line or f"{tail}>" in line:
+            where = f"{path}:{number}"
+            break
+    raise InputError(f"{where}: invalid IRI <{bad}>: IRIs cannot contain spaces or any of <>\"{{}}|^`\\")
+
+
+def check_size(files: Iterable[Path], max_mb: float | None = None) -> None:
+    """Refuse inputs larger than ``max_mb`` megabytes together (default :data:`DEFAULT_MAX_MB`)."""
+    limit = DEFAULT_MAX_MB if max_mb is None else max_mb
+    sizes = {Path(p): Path(p).stat().st_size for p in files if Path(p).is_file()}
+    total = sum(sizes.values())
+    if limit > 0 and total > limit * 2**20:
+        biggest = max(sizes, key=sizes.get)
+        raise InputError(
+            f"the input is {total / 2**20:.0f} MB ({biggest}: {sizes[biggest] / 2**20:.0f} MB), more than the "
+            f"{limit:g} MB limit: validation holds the whole graph in memory (about 40x the file size). "
+            "Split the file, or raise the limit with --max-size MB if this machine has the memory"
+        )
+
+
 def load_files(files: Iterable[Path]) -> Graph:
-    """Parse several files into one graph with the project's prefixes bound."""
+    """Parse several files into one graph with the project's prefixes bound.
+
+    RDF files are read first; claims tables (``*.tsv``, see :mod:`smr_kg.claims`) are then
+    compiled against everything the RDF declares, so a table may use any file's classes and
+    sources, whatever the order of ``files``.
+    """
+    from .claims import compile_tables, is_table, reject_claim_axioms
     from .prefixes import bind_prefixes
 
+    files = [Path(f) for f in files]
     graph = bind_prefixes(Graph())
     for path in files:
-        parse_into(graph, path)
+        if not is_table(path):
+            parse_into(graph, path)
+    tables = [path for path in files if is_table(path)]
+    if tables:
+        missing = next((path for path in tables if not path.is_file()), None)
+        if missing is not None:
+            raise InputError(f"{missing}: no such file")
+        graph += compile_tables(graph, tables)
+    reject_claim_axioms(graph)
     return graph
 
 
@@ -85,17 +163,19 @@ def turtle_files(directory: Path, kind: str) -> list[Path]:
 
 
 def ontology_files(directory: Path | None = None) -> list[Path]:
-    """The Turtle files that together form the ontology."""
-    return turtle_files(Path(directory) if directory else paths.ontology_dir(), "ontology")
+    """The files that together form the ontology: the Turtle, then the claims tables."""
+    directory = Path(directory) if directory else paths.ontology_dir()
+    return turtle_files(directory, "ontology") + sorted(directory.glob("*.tsv"))
 
 
 def load_ontology(directory: Path | None = None) -> Graph:
-    """The asserted ontology: every ``ontology/*.ttl`` file merged."""
+    """The asserted ontology: every ``ontology/*.ttl`` file merged, with the claims tables
+    (``ontology/*.tsv``) compiled into claim records and definitional axioms."""
     return load_files(ontology_files(directory))
 
 
-def read_turtle(path: Path) -> Iterator[tuple[Node, URIRef, Node]]:
-    """The triples of a Turtle file as rdflib terms, parsed by pyoxigraph.
+def read_turtle(source: Path | bytes) -> Iterator[tuple[Node, URIRef, Node]]:
+    """The triples of a Turtle file (or its bytes) as rdflib terms, parsed by pyoxigraph.
 
     Why: rdflib's Turtle parser spends ~100 us a triple (a third of a 1M-triple build); the
     Rust parser does not. It keeps every literal's lexical form (a pyoxigraph *store* would not:
@@ -121,7 +201,11 @@ def read_turtle(path: Path) -> Iterator[tuple[Node, URIRef, Node]]:
             terms[node] = found
         return found
 
-    for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=Path(path).resolve().as_uri()):
+    if isinstance(source, bytes):
+        parsed = ox.parse(source, format=ox.RdfFormat.TURTLE)
+    else:
+        parsed = ox.parse(path=str(source), format=ox.RdfFormat.TURTLE, base_iri=Path(source).resolve().as_uri())
+    for triple in parsed:
         yield term(triple.subject), term(triple.predicate), term(triple.object)
 
 

@@ -21,7 +21,9 @@ from . import prefixes
 from .errors import SmrKgError
 from .mappings import MAPPING_PREDICATES, Mapping, code_problem, read_mappings
 from .namespaces import DEFINITION, EXACT_SYNONYM, OBOINOWL, SMR
-from .pathways import Assertion, GraphFacts, PathResult, References, causal_paths, paths_json, read_assertions
+from .pathways import (
+    Assertion, GraphFacts, PathResult, References, causal_paths, paths_json, read_assertions, read_held_out,
+)
 from .snomed import Expression, cause_expressions
 from .store import Store
 
@@ -43,6 +45,11 @@ INCOMING: dict[URIRef, str] = {
     SMR.worsens: "is worsened by",
 }
 """Relations a card lists towards the concept, with how to read them backwards."""
+
+PARTIAL_ORDER = ("skos:narrowMatch", "skos:broadMatch", "skos:relatedMatch")
+"""For a code with no exact or close match, the concepts it certainly falls under come first (the
+code is narrower than the concept: ICD10CM:I34.0 is a kind of mitral regurgitation), then those it
+may or may not denote (the code is broader: most I34.0 is primary, not secondary, MR)."""
 
 MATCH_WORDS = {
     "skos:closeMatch": "a close match of",
@@ -128,7 +135,7 @@ def find(store: Store, term: str) -> list[tuple[URIRef, tuple[str, str] | None]]
         if concepts:
             return [(c, None if predicate == "skos:exactMatch" else (predicate, curie)) for c in concepts]
     partial = [
-        (c, (p, curie)) for p in MAPPING_PREDICATES[2:] for c in sorted(by_relation.get(prefixes.expand(p), ()))
+        (c, (p, curie)) for p in PARTIAL_ORDER for c in sorted(by_relation.get(prefixes.expand(p), ()))
     ]
     if partial:
         return partial
@@ -141,8 +148,12 @@ def find(store: Store, term: str) -> list[tuple[URIRef, tuple[str, str] | None]]
 
 
 def build_card(store: Store, iri: URIRef, matched: tuple[str, str] | None = None,
-               facts: GraphFacts | None = None, mappings: list[Mapping] | None = None) -> Card:
-    """Read the card of ``iri`` from the store (``facts``/``mappings`` may be shared between cards)."""
+               facts: GraphFacts | None = None, mappings: list[Mapping] | None = None,
+               held_out: bool = False) -> Card:
+    """Read the card of ``iri`` from the store (``facts``/``mappings`` may be shared between cards).
+
+    Only accepted claims are listed (and only they make the causes and chains) unless
+    ``held_out``: then contested, hypothetical and unsupported claims are listed too, flagged."""
     facts = facts or GraphFacts.read(store)
     mappings = mappings if mappings is not None else read_mappings()
     card = Card(iri, facts.label(iri), matched)
@@ -165,7 +176,7 @@ def build_card(store: Store, iri: URIRef, matched: tuple[str, str] | None = None
          and (str(m.predicate_iri), str(m.object_iri)) in linked),
         key=lambda m: (vocab.get(m.vocabulary, 99), order[m.predicate_id], m.object_id),
     )
-    assertions = read_assertions(store, OUTGOING)
+    assertions = read_assertions(store, OUTGOING) + (read_held_out(store, OUTGOING) if held_out else [])
     card.outgoing = [a for a in assertions if a.subject == iri]
     card.incoming = [a for a in assertions if a.object == iri and a.property in INCOMING]
     for c, direction, _ in store.select(_CONDITIONS_QUERY, {"x": iri}).rows:
@@ -174,18 +185,19 @@ def build_card(store: Store, iri: URIRef, matched: tuple[str, str] | None = None
     card.downstream.sort(key=lambda c: facts.label(c).lower())
     target = SMR.SecondaryMitralRegurgitation
     if iri != target and not facts.is_a(iri, target):
-        chains = causal_paths(facts, iri, target, max_paths=MAX_CHAINS)
+        chains = causal_paths(facts, iri, target, max_paths=MAX_CHAINS, held_out=held_out)
         card.chains = chains if chains.paths else None
     card.expressions = [e for e in cause_expressions(store, mappings=mappings) if e.cause == iri]
     return card
 
 
-def lookup(store: Store, term: str) -> list[Card]:
-    """The card(s) of what ``term`` denotes (several only for a code linked to several concepts)."""
+def lookup(store: Store, term: str, held_out: bool = False) -> list[Card]:
+    """The card(s) of what ``term`` denotes (several only for a code linked to several concepts);
+    ``held_out`` adds the held-out claims, flagged."""
     found = find(store, term)
     facts = GraphFacts.read(store)
     mappings = read_mappings()
-    return [build_card(store, iri, matched, facts, mappings) for iri, matched in found]
+    return [build_card(store, iri, matched, facts, mappings, held_out) for iri, matched in found]
 
 
 def render_text(cards: list[Card], facts: GraphFacts) -> str:
@@ -211,7 +223,8 @@ def card_json(card: Card, facts: GraphFacts) -> dict:
             "subject": node(a.subject), "relation": node(a.property), "object": node(a.object),
             "sources": [source_json(facts.source(s)) for s in a.sources],
             "evidence_type": [node(e) for e in a.evidence_types],
-            "inferred": a.inferred, "marks": list(a.marks),
+            "status": node(a.status) if a.status else None, "population": list(a.populations),
+            "inferred": a.inferred, "marks": list(facts.claim_marks(a)),
         }
 
     return {
@@ -277,7 +290,7 @@ def _card_text(card: Card, facts: GraphFacts, refs: References) -> str:
 
 def _cite(a: Assertion, refs: References) -> str:
     notes = [",".join(str(n) for n in refs.cite(a.sources))] if a.sources else []
-    notes.extend(a.marks)
+    notes.extend(refs.facts.claim_marks(a))
     if a.inferred:
         notes.append("inherited")
     return f"  [{'; '.join(notes)}]" if notes else ""

@@ -2,7 +2,7 @@
 
 ``ontology/mappings/*.sssom.tsv`` is the source of truth for every link to a clinical vocabulary:
 each row says which code, which SKOS predicate (chosen honestly: exact, close, broad, narrow or
-related), how confident the curators are and, in its comment, which facts.md section and sources
+related), how confident the curators are and, in its comment, which public sources
 confirm it. The build reads the TSV with :mod:`csv` (the ``sssom`` package pulls in pandas and
 LinkML and takes 1.6 s to import, so it is only used to *validate* the file, on request).
 
@@ -188,7 +188,7 @@ def check_mapping(mapping: Mapping) -> str | None:
     if not 0.0 <= mapping.confidence <= 1.0:
         return f"confidence {mapping.confidence} is not between 0 and 1"
     if not mapping.comment.strip():
-        return "every mapping needs a comment naming its source (facts.md section and sources)"
+        return "every mapping needs a comment naming the sources it was confirmed in and how well (C2, C1)"
     if mapping.no_term_found:
         return None
     return code_problem(mapping.object_id)

@@ -1,15 +1,23 @@
-"""Turn the OWL causal model into direct edges that plain SPARQL can walk.
+"""Turn claims and definitional axioms into direct edges that plain SPARQL can walk.
 
-Like relation-graph/Ubergraph: every ``C SubClassOf P some E`` becomes the triple ``C P E``;
-subclasses inherit their ancestors' edges (through the hierarchy HermiT computed); and the
-transitive ``smr:causallyUpstreamOf`` is closed over all its sub-properties, so chains are
-either a property path (``smr:actsThrough/smr:leadsTo*``) or one triple. Property chains are
-computed here rather than stated as OWL property-chain axioms, which made HermiT 100x slower.
+Two kinds of knowledge arrive here (``docs/adr/0001-claims-not-axioms.md``):
 
-Each direct edge keeps its evidence: an ``owl:Axiom`` reifying the triple carries the same
-annotations (source, ECO evidence type, seed reference, notes) as the asserted axiom. Inherited
-edges carry their premise's sources and evidence type, ``smr:inferred true`` and
-``smr:derivedFrom`` the class they came from.
+* **Claims** (``smr:Claim`` records, compiled from ``ontology/claims.tsv`` or written in a user's
+  Turtle): each *accepted* claim (established or tentative) becomes the direct edge
+  ``subject predicate object``; held-out claims (hypothesis, contested, unsupported) stay records
+  only, so they never reach a chain, the causal closure or a default answer. Claims are not
+  inherited by subclasses: "some patients with X develop Y" does not say anything about the
+  patients of a subclass of X.
+* **Definitional axioms** (``C SubClassOf P some E`` with an OWL object property, true of every
+  instance): each becomes the edge ``C P E`` and, because such an axiom *is* true of every
+  subclass, is inherited by the subclasses the reasoner found (``smr:inferred true``,
+  ``smr:derivedFrom``).
+
+Every edge has a record carrying its evidence: its own claim, or (for an inherited or a
+hand-written axiom) a claim record the build derives, so one join on subject, predicate and
+object finds the evidence of any edge. The transitive ``smr:causallyUpstreamOf`` is closed over
+the accepted causal edges, so chains are either a property path or one triple. Property chains
+are computed here rather than stated as OWL property-chain axioms, which made HermiT 100x slower.
 """
 
 from __future__ import annotations
@@ -23,20 +31,24 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 from rdflib.term import Node
 
+from .claims import ACCEPTED
 from .namespaces import SMR
 
 AXIOM_STRUCTURE = frozenset({RDF.type, OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget})
-INHERITED_ANNOTATIONS = (DCTERMS.source, SMR.evidenceType, SMR.seedReference)
+INHERITED_ANNOTATIONS = (DCTERMS.source, SMR.evidenceType, SMR.status)
+Triple = tuple[URIRef, URIRef, URIRef]
 
 
 @dataclass(frozen=True)
 class Edge:
-    """One existential restriction ``subject SubClassOf property some target``."""
+    """One definitional restriction ``subject SubClassOf property some target``."""
 
     subject: URIRef
     property: URIRef
     target: URIRef
     annotations: tuple[tuple[URIRef, Node], ...] = ()
+    claim: URIRef | None = None
+    """The claim record the axiom was compiled from (None for a hand-written axiom)."""
 
 
 @dataclass
@@ -44,16 +56,29 @@ class Materialized:
     """The triples the build adds to the asserted ontology, with counts for the build report."""
 
     graph: Graph = field(default_factory=Graph)
+    claims: int = 0
+    held_out: dict[URIRef, int] = field(default_factory=dict)
+    """Claims that became no edge, by status."""
     asserted_edges: int = 0
     inherited_edges: int = 0
     closure_edges: int = 0
     inferred_subclass_links: int = 0
 
 
+def claim_records(graph: Graph) -> list[tuple[URIRef | BNode, Triple, URIRef | None]]:
+    """Every smr:Claim of ``graph`` as (record, (subject, predicate, object), status)."""
+    found = []
+    for record in graph.subjects(RDF.type, SMR.Claim):
+        triple = (graph.value(record, SMR.subject), graph.value(record, SMR.predicate), graph.value(record, SMR.object))
+        if all(isinstance(t, URIRef) for t in triple):
+            found.append((record, triple, graph.value(record, SMR.status)))
+    return sorted(found, key=lambda c: (c[1], str(c[0])))
+
+
 def restriction_edges(graph: Graph) -> list[Edge]:
     """Every ``C rdfs:subClassOf [owl:onProperty P; owl:someValuesFrom E]`` with named C, P, E."""
     annotations = _axiom_annotations(graph)
-    merged: dict[tuple[URIRef, URIRef, URIRef], set[tuple[URIRef, Node]]] = defaultdict(set)
+    merged: dict[Triple, set[tuple[URIRef, Node]]] = defaultdict(set)
     for subject, restriction in graph.subject_objects(RDFS.subClassOf):
         if not isinstance(subject, URIRef) or not isinstance(restriction, BNode):
             continue
@@ -62,7 +87,12 @@ def restriction_edges(graph: Graph) -> list[Edge]:
         if isinstance(prop, URIRef) and isinstance(target, URIRef):
             # The same edge may be stated by several axioms (e.g. in two files): keep all evidence.
             merged[(subject, prop, target)].update(annotations.get((subject, restriction), ()))
-    return [Edge(*key, tuple(sorted(merged[key]))) for key in sorted(merged)]
+    edges = []
+    for key in sorted(merged):
+        claims = sorted(o for p, o in merged[key] if p == SMR.claim)
+        kept = tuple(sorted((p, o) for p, o in merged[key] if p != SMR.claim))
+        edges.append(Edge(*key, kept, claims[0] if claims else None))
+    return edges
 
 
 def sub_properties(graph: Graph, ancestor: URIRef) -> set[URIRef]:
@@ -82,7 +112,7 @@ def materialize(
     superclasses: dict[URIRef, set[URIRef]] | None = None,
     inferred_parents: Iterable[tuple[URIRef, URIRef]] = (),
 ) -> Materialized:
-    """Direct, inherited and transitive-closure edges of ``graph``.
+    """Edges of accepted claims, definitional and inherited edges, and the causal closure.
 
     ``superclasses`` maps each class to all its named superclasses (from the reasoner); without
     it (``--no-reasoner``) the asserted rdfs:subClassOf closure is used.
@@ -90,37 +120,49 @@ def materialize(
     if superclasses is None:
         superclasses = asserted_superclasses(graph)
     out = Materialized()
-    edges = restriction_edges(graph)
-    by_subject: dict[URIRef, list[Edge]] = defaultdict(list)
-    for edge in edges:
-        by_subject[edge.subject].append(edge)
+    edges: set[Triple] = set()
 
-    # A class's own axioms first, then those inherited from its ancestors (sorted: deterministic).
-    seen: set[tuple[URIRef, URIRef, URIRef]] = set()
-    classes = sorted(set(by_subject) | set(superclasses))
-    for cls in classes:
-        for origin in [cls, *sorted(superclasses.get(cls, ()))]:
+    records = claim_records(graph)
+    out.claims = len(records)
+    held_out: dict[URIRef, int] = defaultdict(int)
+    for _, triple, status in records:
+        if status in ACCEPTED:
+            edges.add(triple)
+        else:
+            held_out[status] += 1
+    out.held_out = dict(held_out)
+
+    # Definitional axioms: their own edge, then one for every subclass (sorted: deterministic).
+    definitional = restriction_edges(graph)
+    by_subject: dict[URIRef, list[Edge]] = defaultdict(list)
+    for edge in definitional:
+        by_subject[edge.subject].append(edge)
+        key = (edge.subject, edge.property, edge.target)
+        if edge.claim is None and key not in edges:
+            _record(out.graph, key, edge.annotations + ((SMR.status, SMR.Established),))
+        edges.add(key)
+    out.asserted_edges = len(edges)
+    for cls in sorted(set(superclasses)):
+        for origin in sorted(superclasses.get(cls, ())):
             for edge in by_subject.get(origin, ()):
                 key = (cls, edge.property, edge.target)
-                if key in seen or cls == edge.target:
+                if key in edges or cls == edge.target:
                     continue
-                seen.add(key)
-                out.graph.add(key)
-                if origin == cls:
-                    _reify(out.graph, key, edge.annotations)
-                    out.asserted_edges += 1
-                else:
-                    kept = tuple((p, o) for p, o in edge.annotations if p in INHERITED_ANNOTATIONS)
-                    extra = ((SMR.inferred, Literal(True)), (SMR.derivedFrom, origin))
-                    _reify(out.graph, key, kept + extra)
-                    out.inherited_edges += 1
+                edges.add(key)
+                kept = tuple((p, o) for p, o in edge.annotations if p in INHERITED_ANNOTATIONS)
+                extra = [(SMR.inferred, Literal(True)), (SMR.derivedFrom, origin), (SMR.status, SMR.Established)]
+                if edge.claim is not None:
+                    extra.append((SMR.derivedFromClaim, edge.claim))
+                _record(out.graph, key, kept + tuple(extra))
+                out.inherited_edges += 1
+    for triple in edges:
+        out.graph.add(triple)
 
-    causal = sub_properties(graph, SMR.causallyUpstreamOf)
-    direct = [(s, o) for s, p, o in out.graph if p in causal and isinstance(o, URIRef)]
-    for s, o in _transitive_closure(direct):
-        if (s, SMR.causallyUpstreamOf, o) not in out.graph:
-            out.graph.add((s, SMR.causallyUpstreamOf, o))
-            out.closure_edges += 1
+    causal = sub_properties(graph, SMR.causallyUpstreamOf) - {SMR.causallyUpstreamOf}
+    direct = [(s, o) for s, p, o in edges if p in causal]
+    for s, o in sorted(_transitive_closure(direct)):
+        out.graph.add((s, SMR.causallyUpstreamOf, o))
+        out.closure_edges += 1
 
     for child, parent in sorted(inferred_parents):
         if (child, RDFS.subClassOf, parent) not in graph:
@@ -178,13 +220,13 @@ def _axiom_annotations(graph: Graph) -> dict[tuple[Node, Node], tuple[tuple[URIR
     return {key: tuple(sorted(values)) for key, values in found.items()}
 
 
-def _reify(graph: Graph, triple: tuple[URIRef, URIRef, URIRef], annotations: Iterable[tuple[URIRef, Node]]) -> None:
-    """Attach ``annotations`` to ``triple`` as an owl:Axiom with a stable blank-node label."""
+def _record(graph: Graph, triple: Triple, annotations: Iterable[tuple[URIRef, Node]]) -> None:
+    """A derived claim record for ``triple`` (a blank node with a stable, content-derived label)."""
     digest = hashlib.sha1(" ".join(triple).encode("utf-8")).hexdigest()[:16]
-    axiom = BNode(f"edge{digest}")
-    graph.add((axiom, RDF.type, OWL.Axiom))
-    graph.add((axiom, OWL.annotatedSource, triple[0]))
-    graph.add((axiom, OWL.annotatedProperty, triple[1]))
-    graph.add((axiom, OWL.annotatedTarget, triple[2]))
+    record = BNode(f"claim{digest}")
+    graph.add((record, RDF.type, SMR.Claim))
+    graph.add((record, SMR.subject, triple[0]))
+    graph.add((record, SMR.predicate, triple[1]))
+    graph.add((record, SMR.object, triple[2]))
     for p, o in annotations:
-        graph.add((axiom, p, o))
+        graph.add((record, p, o))

@@ -21,6 +21,7 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 from rdflib.term import Node
 
+from .claims import ACCEPTED
 from .errors import InputError
 from .namespaces import ECO_CURATOR_INFERENCE, ECO_NO_TRACEABLE_SUPPORT, SMR
 from .prefixes import converter
@@ -43,18 +44,35 @@ PREFIX smr: <https://w3id.org/smr-kg/>
 """
 
 ASSERTIONS_QUERY = _PREFIXES + """
-# Direct edges of the given properties, each with the annotations of the owl:Axiom that
-# reifies it (one row per annotation value; an edge without an axiom gives one row of unbounds).
+# Direct edges of the given properties, each with the fields of its accepted claim record(s)
+# (one row per field value; an edge without a record gives one row of unbounds).
 SELECT ?s ?p ?o ?ax ?key ?value WHERE {
   VALUES ?p { %s }
   ?s ?p ?o .
   FILTER(isIRI(?s) && isIRI(?o))
   OPTIONAL {
-    ?ax a owl:Axiom ; owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ;
-        ?key ?value .
-    FILTER(?key IN (dcterms:source, smr:evidenceType, smr:inferred, smr:derivedFrom,
-                    smr:seedReference, smr:seedExcerpt, smr:curationNote))
+    ?ax a smr:Claim ; smr:subject ?s ; smr:predicate ?p ; smr:object ?o ; smr:status ?status ;
+        ?key ?raw .
+    FILTER(?status IN (smr:Established, smr:Tentative))
+    FILTER(?key IN (dcterms:source, smr:evidenceType, smr:inferred, smr:derivedFrom, smr:status,
+                    smr:seedCitation, smr:seedExcerpt, smr:curationNote, smr:population))
+    OPTIONAL { ?raw smr:referenceNumber ?number }
+    BIND(COALESCE(?number, ?raw) AS ?value)
   }
+}
+"""
+
+HELD_OUT_QUERY = _PREFIXES + """
+# Claims of the given predicates that are held out (no edge): one row per field value.
+SELECT ?s ?p ?o ?ax ?key ?value WHERE {
+  VALUES ?p { %s }
+  ?ax a smr:Claim ; smr:subject ?s ; smr:predicate ?p ; smr:object ?o ; smr:status ?status ;
+      ?key ?raw .
+  FILTER(?status NOT IN (smr:Established, smr:Tentative))
+  FILTER(?key IN (dcterms:source, smr:evidenceType, smr:status, smr:seedCitation, smr:seedExcerpt,
+                  smr:curationNote, smr:population))
+  OPTIONAL { ?raw smr:referenceNumber ?number }
+  BIND(COALESCE(?number, ?raw) AS ?value)
 }
 """
 
@@ -101,6 +119,14 @@ EVIDENCE_MARKS: dict[URIRef, str] = {
 }
 """How a claim's evidence type is flagged to the reader; ECO:0000304 (traceable) needs no flag."""
 
+STATUS_MARKS: dict[URIRef, str] = {
+    SMR.Tentative: "tentative: the sources say it may",
+    SMR.Hypothesis: "held out: a hypothesis, not validated",
+    SMR.Contested: "held out: contested",
+    SMR.Unsupported: "held out: no source supports it",
+}
+"""How a claim's status is flagged to the reader; an established claim needs no flag."""
+
 
 @dataclass(frozen=True)
 class Assertion:
@@ -116,14 +142,26 @@ class Assertion:
     seed_references: tuple[str, ...] = ()
     seed_excerpts: tuple[str, ...] = ()
     curation_notes: tuple[str, ...] = ()
+    status: URIRef | None = None
+    """The claim's status (smr:Established, smr:Tentative, or a held-out one)."""
+    populations: tuple[str, ...] = ()
+    claims: tuple[Node, ...] = ()
+    """The claim records behind the edge (IRIs for asserted claims, blank nodes for derived ones)."""
+
+    @property
+    def held_out(self) -> bool:
+        """A hypothesis, contested or unsupported claim: recorded, but not an edge of the graph."""
+        return self.status is not None and self.status not in ACCEPTED
 
     @property
     def marks(self) -> tuple[str, ...]:
-        """Flags by evidence type alone: untraceable or inferred support, or no source at all
-        (:meth:`GraphFacts.marks` also knows the sources, e.g. a web page as the only one)."""
+        """Flags by status and evidence type alone: tentative or held out, untraceable or inferred
+        support, or no source at all (:meth:`GraphFacts.marks` also knows the sources, e.g. a web
+        page as the only one)."""
+        status = (STATUS_MARKS[self.status],) if self.status in STATUS_MARKS else ()
         if not self.sources:
-            return ("no source recorded",)
-        return tuple(EVIDENCE_MARKS[e] for e in self.evidence_types if e in EVIDENCE_MARKS)
+            return (*status, "no source recorded")
+        return (*status, *(EVIDENCE_MARKS[e] for e in self.evidence_types if e in EVIDENCE_MARKS))
 
 
 @dataclass(frozen=True)
@@ -160,7 +198,7 @@ class GraphFacts:
     sources: dict[URIRef, Source] = field(default_factory=dict)
     ancestors: dict[URIRef, set[URIRef]] = field(default_factory=dict)
     """Class -> itself and all its named superclasses."""
-    _assertions: dict[tuple[URIRef, ...], list[Assertion]] = field(default_factory=dict, repr=False)
+    _assertions: dict[tuple, list[Assertion]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def read(cls, store: Store) -> "GraphFacts":
@@ -179,12 +217,22 @@ class GraphFacts:
     def phrase(self, prop: URIRef) -> str:
         return PHRASES.get(prop) or self.label(prop)
 
-    def assertions(self, properties: Iterable[URIRef]) -> list[Assertion]:
-        """Direct edges of ``properties`` with their evidence (read once per set of properties)."""
-        key = tuple(sorted(set(properties)))
+    def assertions(self, properties: Iterable[URIRef], held_out: bool = False) -> list[Assertion]:
+        """Direct edges of ``properties`` with their evidence (read once per set of properties);
+        with ``held_out``, also the held-out claims of those predicates (which have no edge)."""
+        key = (*sorted(set(properties)), held_out)
         if key not in self._assertions:
-            self._assertions[key] = read_assertions(self.store, key)
+            found = read_assertions(self.store, key[:-1])
+            if held_out:
+                found += read_held_out(self.store, key[:-1])
+            self._assertions[key] = found
         return self._assertions[key]
+
+    def claim_marks(self, a: Assertion) -> tuple[str, ...]:
+        """Everything the reader must be told about claim ``a``: its status when it is not simply
+        established (tentative, held out), then the flags of its support (:meth:`marks`)."""
+        status = (STATUS_MARKS[a.status],) if a.status in STATUS_MARKS else ()
+        return (*status, *self.marks(a.sources, a.evidence_types))
 
     def marks(self, sources: Iterable[URIRef], evidence_types: Iterable[URIRef]) -> tuple[str, ...]:
         """What the reader must be told about a claim's support: no source, untraceable or
@@ -222,39 +270,63 @@ def curie(iri: Node) -> str:
 
 
 def read_assertions(store: Store, properties: Iterable[URIRef]) -> list[Assertion]:
-    """Direct edges of ``properties`` with their evidence; asserted evidence wins over inherited.
+    """Direct edges of ``properties`` with the evidence of their accepted claims.
 
-    An edge can carry several axioms (an asserted one and one the build inherited, or the same
-    claim from two sources); the asserted ones are kept when there are any, merged otherwise.
+    An edge can have several claims (the same statement from two rows or files, or a claim and
+    the one the build derived for a subclass); asserted claims win over derived ones, and the
+    evidence of all asserted claims is merged.
     """
     values = " ".join(f"<{p}>" for p in properties)
-    rows = store.select(ASSERTIONS_QUERY % values).rows
-    axioms: dict[tuple[URIRef, URIRef, URIRef], dict[Node | None, dict[URIRef, list[Node]]]] = defaultdict(dict)
+    return _assertions_from_rows(store.select(ASSERTIONS_QUERY % values).rows)
+
+
+def read_held_out(store: Store, properties: Iterable[URIRef]) -> list[Assertion]:
+    """The held-out claims (hypothesis, contested, unsupported) of ``properties``, one per
+    subject/predicate/object, for outputs that show them on request, flagged."""
+    values = " ".join(f"<{p}>" for p in properties)
+    return _assertions_from_rows(store.select(HELD_OUT_QUERY % values).rows)
+
+
+def _assertions_from_rows(rows: Iterable[tuple]) -> list[Assertion]:
+    records: dict[tuple[URIRef, URIRef, URIRef], dict[Node | None, dict[URIRef, list[Node]]]] = defaultdict(dict)
     for s, p, o, ax, key, value in rows:
-        fields = axioms[(s, p, o)].setdefault(ax, defaultdict(list))
+        fields = records[(s, p, o)].setdefault(ax, defaultdict(list))
         if key is not None:
             fields[key].append(value)
     out = []
-    for (s, p, o), by_axiom in sorted(axioms.items()):
-        annotated = [f for ax, f in by_axiom.items() if ax is not None]
-        asserted = [f for f in annotated if not _is_true(f.get(SMR.inferred))]
-        chosen = asserted or annotated
+    for (s, p, o), by_record in sorted(records.items()):
+        recorded = {ax: f for ax, f in by_record.items() if ax is not None}
+        asserted = {ax: f for ax, f in recorded.items() if not _is_true(f.get(SMR.inferred))}
+        chosen = asserted or recorded
         merged: dict[URIRef, list[Node]] = defaultdict(list)
-        for fields in chosen:
+        for fields in chosen.values():
             for key, values in fields.items():
                 merged[key].extend(values)
         derived = sorted(set(merged.get(SMR.derivedFrom, ())))
+        statuses = _unique(merged.get(SMR.status, ()))
         out.append(Assertion(
             subject=s, property=p, object=o,
             sources=_unique(merged.get(DCTERMS.source, ())),
             evidence_types=_unique(merged.get(SMR.evidenceType, ())),
             inferred=bool(chosen) and not asserted,
             derived_from=derived[0] if derived and not asserted else None,
-            seed_references=tuple(str(v) for v in _unique(merged.get(SMR.seedReference, ()))),
+            seed_references=tuple(str(v) for v in _unique(merged.get(SMR.seedCitation, ()))),
             seed_excerpts=tuple(str(v) for v in _unique(merged.get(SMR.seedExcerpt, ()))),
             curation_notes=tuple(str(v) for v in _unique(merged.get(SMR.curationNote, ()))),
+            status=_weakest(statuses),
+            populations=tuple(str(v) for v in _unique(merged.get(SMR.population, ()))),
+            claims=tuple(sorted(chosen, key=str)),
         ))
     return out
+
+
+def _weakest(statuses: Iterable[Node]) -> URIRef | None:
+    """The status to show for merged claims: tentative wins over established (say "may")."""
+    found = [s for s in statuses if isinstance(s, URIRef)]
+    for status in (SMR.Unsupported, SMR.Contested, SMR.Hypothesis, SMR.Tentative, SMR.Established):
+        if status in found:
+            return status
+    return found[0] if found else None
 
 
 def read_ancestors(store: Store) -> dict[URIRef, set[URIRef]]:
@@ -345,10 +417,13 @@ def find_paths(
     return result
 
 
-def causal_paths(facts: GraphFacts, start: URIRef, end: URIRef, max_paths: int = DEFAULT_MAX_PATHS) -> PathResult:
+def causal_paths(facts: GraphFacts, start: URIRef, end: URIRef, max_paths: int = DEFAULT_MAX_PATHS,
+                 held_out: bool = False) -> PathResult:
     """Every causal chain from ``start`` to ``end`` or to a subclass of it: causing atrial SMR
-    is causing SMR, so those chains are answers too (the last step says which kind)."""
-    return find_paths(facts.assertions(CAUSAL_PROPERTIES), start, end, max_paths, ends=facts.subclasses(end))
+    is causing SMR, so those chains are answers too (the last step says which kind). Only
+    accepted claims are steps unless ``held_out`` (then held-out steps are flagged)."""
+    steps = facts.assertions(CAUSAL_PROPERTIES, held_out=held_out)
+    return find_paths(steps, start, end, max_paths, ends=facts.subclasses(end))
 
 
 class References:
@@ -426,9 +501,12 @@ def paths_json(result: PathResult, facts: GraphFacts) -> dict:
             "object": node(a.object),
             "sources": [source_json(facts.source(s)) for s in a.sources],
             "evidence_type": [node(e) for e in a.evidence_types],
+            "status": node(a.status) if a.status else None,
+            "population": list(a.populations),
+            "claims": [curie(c) for c in a.claims if isinstance(c, URIRef)],
             "inferred": a.inferred,
             "derived_from": node(a.derived_from) if a.derived_from else None,
-            "marks": list(facts.marks(a.sources, a.evidence_types)),
+            "marks": list(facts.claim_marks(a)),
         }
 
     return {
@@ -453,7 +531,7 @@ def source_json(source: Source) -> dict:
 
 def _step_text(step: Assertion, facts: GraphFacts, refs: References, end: URIRef) -> str:
     notes = [",".join(str(n) for n in refs.cite(step.sources))] if step.sources else []
-    notes.extend(facts.marks(step.sources, step.evidence_types))
+    notes.extend(facts.claim_marks(step))
     if step.inferred:
         origin = f" from {facts.label(step.derived_from)}" if step.derived_from else ""
         notes.append(f"inherited{origin}")
@@ -497,5 +575,5 @@ def _is_true(values: list[Node] | None) -> bool:
 __all__ = [
     "Assertion", "CAUSAL_PROPERTIES", "PHRASES", "GraphFacts", "PathResult", "References", "Source",
     "causal_paths", "connected", "curie", "find_paths", "paths_json", "read_ancestors", "read_assertions",
-    "read_sources", "render_tree",
+    "read_held_out", "read_sources", "render_tree",
 ]

@@ -30,7 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths
-from .errors import SmrKgError
+from .errors import InputError, SmrKgError, quoted
+
+MAX_NAME = 4096
+"""Characters of a query name or path (PATH_MAX: a longer one cannot name a file; exit code 2)."""
+MAX_FILE = 1 << 20
+"""Bytes of a query file: SPARQL this long is not a question but a mistake (exit code 2)."""
 
 KINDS = ("term", "iri")
 
@@ -82,28 +87,40 @@ class HeaderError(SmrKgError):
 def find(name: str, directory: Path | None = None) -> NamedQuery:
     """The query ``name``: a file of ``queries/`` without ``.rq``, or a path to a ``.rq`` file."""
     directory = Path(directory) if directory else paths.queries_dir()
+    if len(name) > MAX_NAME or "\0" in name:
+        raise InputError(f"{quoted(name, 40)} is not a query name or a file path (too long, or a NUL character)")
     if name.endswith(".rq") or "/" in name or "\\" in name:
         path = Path(name)
-        if not path.is_file() and path.name == name and (directory / name).is_file():
+        if not _is_file(path) and path.name == name and _is_file(directory / name):
             path = directory / name  # "causes.rq" also names the library's file
-        if not path.is_file():
-            raise QueryNotFound(f"{path}: no such query file")
+        if not _is_file(path):
+            raise QueryNotFound(f"{quoted(str(path))}: no such query file")
         return load(path)
     path = directory / f"{name}.rq"
-    if re.fullmatch(r"[\w.-]+", name) and path.is_file():
+    if re.fullmatch(r"[\w.-]+", name) and _is_file(path):
         return load(path)
     import difflib
 
     known = [p.stem for p in sorted(directory.glob("*.rq"))]
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
-    raise QueryNotFound(f"no query named {name!r}{hint} (`smr-kg queries` lists them; a file path needs .rq)")
+    raise QueryNotFound(f"no query named {quoted(name)}{hint} (`smr-kg queries` lists them; a file path needs .rq)")
+
+
+def _is_file(path: Path) -> bool:
+    """Like ``Path.is_file`` but False for a path the OS cannot even look up (a name too long)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def load(path: Path) -> NamedQuery:
     """Read and parse one query file."""
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_FILE:
+            raise InputError(f"{path}: {path.stat().st_size} bytes is too large for a query file (at most {MAX_FILE})")
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise HeaderError(path, "not UTF-8 text") from None

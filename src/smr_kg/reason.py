@@ -41,6 +41,9 @@ class ReasonerResult:
     """Every named class -> all its named superclasses (asserted and inferred, not itself)."""
     inferred_parents: set[tuple[URIRef, URIRef]] = field(default_factory=set)
     """Direct subclass links found by the reasoner that were not asserted."""
+    parents: dict[URIRef, set[URIRef]] = field(default_factory=dict)
+    """Every named class -> its direct named superclasses after reasoning (the classified
+    taxonomy; :mod:`smr_kg.inferred` ships it so builds without Java get the same hierarchy)."""
     seconds: float = 0.0
 
 
@@ -119,7 +122,7 @@ def classify(graph: Graph, modular: bool = True) -> ReasonerResult:
                 "instead of a mechanism."
             )
         result = _hierarchy(graph, world, time.perf_counter() - started)
-        result.superclasses, simple_inferred = expand(parts, result.superclasses)
+        result.superclasses, result.parents, simple_inferred = expand(parts, result.superclasses, result.parents)
         result.inferred_parents = {
             (c, p) for c, p in result.inferred_parents if not str(c).startswith(PROBE) and not str(p).startswith(PROBE)
         } | simple_inferred
@@ -141,8 +144,10 @@ def _hierarchy(graph: Graph, world, seconds: float) -> ReasonerResult:
             for a in cls.ancestors(include_self=False)
             if a is not owlready2.Thing and isinstance(a, owlready2.ThingClass)
         }
+        result.parents[iri] = set()
         for parent in cls.is_a:
             if isinstance(parent, owlready2.ThingClass) and parent is not owlready2.Thing:
+                result.parents[iri].add(URIRef(parent.iri))
                 pair = (iri, URIRef(parent.iri))
                 if pair not in asserted:
                     result.inferred_parents.add(pair)

@@ -91,8 +91,10 @@ class _Index:
         return next((o for p, o in self.out.get(subject, ()) if p == predicate), None)
 
 
-def expand(split_: Split, superclasses: dict[URIRef, set[URIRef]]) -> tuple[dict[URIRef, set[URIRef]], set[tuple[URIRef, URIRef]]]:
-    """Superclasses of every class (probes removed) and the inferred direct parents of the simple ones."""
+def expand(split_: Split, superclasses: dict[URIRef, set[URIRef]],
+           parents: dict[URIRef, set[URIRef]]) -> tuple[dict, dict, set[tuple[URIRef, URIRef]]]:
+    """Superclasses and direct parents of every class (probes removed), and the inferred
+    direct parents of the simple ones."""
     result = {c: {s for s in supers if not str(s).startswith(PROBE)}
               for c, supers in superclasses.items() if not str(c).startswith(PROBE)}
     done: dict[URIRef, set[URIRef]] = {}
@@ -106,13 +108,15 @@ def expand(split_: Split, superclasses: dict[URIRef, set[URIRef]]) -> tuple[dict
         return done[cls]
 
     inferred: set[tuple[URIRef, URIRef]] = set()
+    direct_parents = {c: set(p) for c, p in parents.items() if not str(c).startswith(PROBE)}
     for cls in split_.probe_of:
         result[cls] = supers(cls)
     for cls in split_.probe_of:
         above = result[cls]
         direct = {d for d in above if not any(d in result.get(e, ()) and e not in result.get(d, ()) for e in above if e != d)}
+        direct_parents[cls] = direct
         inferred |= {(cls, d) for d in direct - split_.asserted[cls]}
-    return result, inferred
+    return result, direct_parents, inferred
 
 
 def _candidates(index: _Index) -> tuple[dict[URIRef, set[URIRef]], dict[URIRef, set[tuple[URIRef, URIRef]]], dict[URIRef, list[BNode]]]:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from .errors import SmrKgError
+from .errors import InputError, SmrKgError, quoted
 from .namespaces import EXACT_SYNONYM
 from .store import Store
 
@@ -45,10 +45,12 @@ SYNONYMS = (EXACT_SYNONYM, SKOS.altLabel)
 MAPPINGS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
 
 _NAMES_QUERY = """
+# Names of terms; claim records are labelled with the sentence they state, which is not a term.
 SELECT ?term ?property ?text WHERE {
   VALUES ?property { %s }
   ?term ?property ?text .
   FILTER(isIRI(?term) && isLiteral(?text))
+  FILTER NOT EXISTS { ?term a <https://w3id.org/smr-kg/Claim> }
 }
 """ % " ".join(f"<{p}>" for p in LABELS + SYNONYMS)
 
@@ -99,9 +101,11 @@ def resolve_term(store: Store, text: str) -> URIRef:
     """The IRI of the graph that ``text`` denotes.
 
     ``text`` is a full IRI (optionally in <>), a CURIE of the project's prefix map, or a label
-    or exact synonym (case-insensitive). Raises :class:`TermNotFound` or :class:`AmbiguousTerm`.
+    or exact synonym (case-insensitive). Raises :class:`TermNotFound` or :class:`AmbiguousTerm`,
+    or :class:`~smr_kg.errors.InputError` for a value longer than any term (:data:`MAX_TERM`).
     """
     text = text.strip()
+    check_length(text)
     iri = _as_iri(text)
     if iri is not None:
         return _resolve_iri(store, text, iri)
@@ -125,6 +129,7 @@ def to_iri(text: str) -> URIRef:
     :class:`TermNotFound` (exit code 1) for anything else.
     """
     text = text.strip()
+    check_length(text)
     iri = _as_iri(text)
     if iri is None:
         raise TermNotFound(
@@ -195,6 +200,17 @@ class _NameIndex:
                         best[term] = (score, name)
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[1][1], item[0]))
         return [Candidate(term, name) for term, (_, name) in ranked[:limit]]
+
+
+MAX_TERM = 1000
+"""Characters a term may have: longer values are refused at once (matching a 100 KB value
+against every label took half a minute)."""
+
+
+def check_length(text: str) -> None:
+    """Refuse a value longer than :data:`MAX_TERM` (exit code 2), showing only its start."""
+    if len(text) > MAX_TERM:
+        raise InputError(f"{quoted(text, 40)} is too long for a term (at most {MAX_TERM} characters)")
 
 
 _INDEXES: "weakref.WeakKeyDictionary[Store, _NameIndex]" = weakref.WeakKeyDictionary()
@@ -289,4 +305,4 @@ def _known_prefixes() -> str:
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return quoted(text)

@@ -9,7 +9,7 @@ compositional grammar::
 An expression is emitted only where both codes are confirmed: the focus is the SNOMED CT code the
 mapping set links to the condition (its exact match, else its broader match, as for SMR), the
 value is the cause's exact match (else its close or broader match, flagged), and the cause must be causally upstream of the
-condition in the built graph. Attribute 42752001 |Due to| is confirmed in facts.md §9 (SNOMED CT
+condition in the built graph. Attribute 42752001 |Due to| is confirmed (C2) in SNOMED CT
 ECL specification examples reproduced in at least five independent parser test suites, and the
 compositional grammar example ``195967001 |Asthma| : 42752001 |Due to| = 55985003``).
 Such an expression denotes "mitral regurgitation due to X": broader than *secondary* MR due to X
@@ -30,7 +30,7 @@ from .sctid import check_sctid
 from .store import Store
 
 DUE_TO = ("42752001", "Due to")
-"""The SNOMED CT attribute *Due to* (facts.md §9, C2)."""
+"""The SNOMED CT attribute *Due to* (C2: ECL examples reproduced in independent parser test suites)."""
 
 FOCUS_PREDICATES = ("skos:exactMatch", "skos:broadMatch")
 """A focus concept must be the condition itself or a supertype of it (refined by Due to)."""

@@ -79,7 +79,20 @@ class Store(Protocol):
 
 
 class QueryForms:
-    """``select`` and ``ask`` on top of an engine's ``query``."""
+    """``select`` and ``ask`` on top of an engine's ``query``, and the network guard."""
+
+    allow_network = False
+    """Let a query's SERVICE / FROM reach outside the store (``smr-kg query --allow-network``)."""
+
+    def graph_names(self) -> set[str]:
+        """IRIs of the store's named graphs (a FROM naming one of them stays inside the store)."""
+        return set()
+
+    def _guard(self, query: str) -> None:
+        if not self.allow_network:
+            from .sparql_guard import check
+
+            check(query, self.graph_names, self.engine)
 
     def query(self, query: str, bindings: Mapping[str, Node] | None = None, timeout: float | None = None) -> QueryResult:
         raise NotImplementedError
@@ -119,8 +132,12 @@ class OxigraphStore(QueryForms):
 
         try:
             return cls(ox.Store.read_only(str(directory)))
-        except OSError as exc:
-            raise SmrKgError(f"cannot open the store at {directory}: {exc} (rebuild it with `smr-kg build`)") from None
+        except (OSError, RuntimeError) as exc:
+            raise SmrKgError(f"cannot open the store at {directory}: {_first_line(exc)} (rebuild it with "
+                             "`smr-kg build`)", exit_code=2) from None
+
+    def graph_names(self) -> set[str]:
+        return {g.value for g in self._store.named_graphs() if hasattr(g, "value")}
 
     @staticmethod
     def write_triples(triples: Iterable[tuple[Node, Node, Node]], directory: Path) -> None:
@@ -148,22 +165,22 @@ class OxigraphStore(QueryForms):
         import pyoxigraph as ox
 
         subs = {ox.Variable(k): _to_ox(v) for k, v in (bindings or {}).items()}
+        self._guard(query)
+        result = None
         try:
             result = self._store.query(query, substitutions=subs or None)
-        except SyntaxError as exc:
-            raise SparqlSyntaxError(_oxigraph_syntax_message(str(exc))) from None
-        except (RuntimeError, ValueError) as exc:
-            raise _binding_error(str(exc), bindings) from None
-        try:
             if isinstance(result, ox.QueryBoolean):
                 return bool(result)
             if not isinstance(result, ox.QuerySolutions):
                 raise UnsupportedQuery("only SELECT and ASK queries are supported, not CONSTRUCT or DESCRIBE")
             variables = [v.value for v in result.variables]
             return SelectResult(variables, [tuple(_from_ox(sol[v]) for v in variables) for sol in result])
+        except SyntaxError as exc:
+            raise SparqlSyntaxError(_oxigraph_syntax_message(str(exc))) from None
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise _engine_error(str(exc), bindings) from None
         finally:
-            # pyoxigraph objects must be dropped on the thread that made them; a traceback
-            # carried to the caller's thread must not keep this one alive.
+            # pyoxigraph objects must be dropped on the thread that made them (see run_with_timeout).
             del result
 
 
@@ -185,6 +202,7 @@ class RdflibStore(QueryForms):
     def _evaluate(self, query: str, bindings: Mapping[str, Node] | None) -> QueryResult:
         from pyparsing import ParseException
 
+        self._guard(query)
         try:
             result = self._graph.query(query, initBindings=dict(bindings or {}))
         except ParseException as exc:
@@ -255,6 +273,7 @@ def run_with_timeout(work: Callable[[], T], timeout: float | None) -> T:
         try:
             outcome["value"] = work()
         except BaseException as exc:  # handed to the caller's thread below
+            _release_frames(exc)
             outcome["error"] = exc
         finally:
             done.set()
@@ -267,21 +286,35 @@ def run_with_timeout(work: Callable[[], T], timeout: float | None) -> T:
     return outcome["value"]  # type: ignore[return-value]
 
 
+def _release_frames(exc: BaseException | None) -> None:
+    """Drop the local variables of an exception's finished frames on this (the worker) thread:
+    pyoxigraph objects may only be freed on the thread that made them, and freeing one elsewhere
+    prints pyo3's "unsendable" error line."""
+    import traceback
+
+    while exc is not None:
+        traceback.clear_frames(exc.__traceback__)
+        exc = exc.__cause__ or exc.__context__
+
+
 def open_store(engine: str = DEFAULT_ENGINE, dist: Path | None = None) -> Store:
-    """The built graph behind ``engine``: the prebuilt oxigraph store, or rdflib over the Turtle."""
-    dist = Path(dist) if dist else paths.dist_dir()
+    """The current build behind ``engine``: its prebuilt oxigraph store, or rdflib over its Turtle.
+
+    The files are checked against the build's manifest first (:mod:`smr_kg.dist`), so a damaged
+    build is reported as damaged rather than answering from partial data."""
+    from .dist import current
+
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
-    built = dist / paths.BUILT_TTL
-    if not built.is_file():
-        raise SmrKgError(f"no built graph at {built}: run `smr-kg build` first")
-    if engine == "oxigraph" and (dist / paths.STORE_DIR).is_dir():
-        return OxigraphStore.open(dist / paths.STORE_DIR)
+    build = current(dist)
+    if engine == "oxigraph":
+        build.verify_store()
+        return OxigraphStore.open(build.store)
     from rdflib import Graph
 
     graph = Graph()
-    graph.parse(built, format="turtle")
-    return OxigraphStore.from_graph(graph) if engine == "oxigraph" else RdflibStore(graph)
+    graph.parse(data=build.read_turtle(), format="turtle")
+    return RdflibStore(graph)
 
 
 def store_for_graph(graph: Graph, engine: str = DEFAULT_ENGINE) -> Store:
@@ -316,10 +349,14 @@ def _undeclared_prefix(query: str, prefix: str) -> str:
     return f"unknown position: undeclared prefix {prefix}: (add a PREFIX line for it)"
 
 
-def _binding_error(text: str, bindings: Mapping[str, Node] | None) -> SmrKgError:
+def _engine_error(text: str, bindings: Mapping[str, Node] | None) -> SmrKgError:
+    """An oxigraph error as the user's error: an unprojected binding, a damaged store, or else
+    the query's own failure (all exit code 2 but the binding, a bad parameter: 1)."""
     match = re.search(r"variable \?(\w+) in its SELECT projection", text)
     if match:
         return BindingError(match.group(1))
+    if re.search(r"Corruption|checksum|No such file|IO error", text):
+        return SmrKgError(f"the store cannot be read ({_first_line(text)}): rebuild it with `smr-kg build`", exit_code=2)
     return SmrKgError(f"the query failed: {_first_line(text)}", exit_code=2)
 
 

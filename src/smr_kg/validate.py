@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -34,7 +35,7 @@ from rdflib.term import Node
 
 from . import paths, prefixes
 from .errors import InputError, SmrKgError
-from .load import load_files, load_ontology, ontology_files, parse_into, turtle_files
+from .load import PROGRESS_BYTES, check_size, load_files, load_ontology, ontology_files, parse_into, turtle_files
 from .namespaces import OBOINOWL
 from .sctid import SNOMED_NAMESPACE, check_sctid
 
@@ -176,26 +177,31 @@ def validate_store(store, shapes: Graph | None = None, data: Callable[[], Graph]
 
 
 def validate_built(dist: Path | None = None, shapes: Graph | None = None) -> Report:
-    """Validate the built graph, the default of ``smr-kg validate``: in its on-disk store, so
-    memory stays bounded however large the graph is (``dist/smr-kg.ttl`` is parsed only if a
-    shape needs pyshacl)."""
-    from .store import OxigraphStore, open_store
+    """Validate the current build, the default of ``smr-kg validate``: in its on-disk store
+    (checked against the build's manifest), so memory stays bounded however large the graph is;
+    the Turtle is parsed (and checked) only if a shape needs pyshacl."""
+    from .dist import current
+    from .prefixes import bind_prefixes
+    from .store import OxigraphStore
 
-    dist = Path(dist) if dist else paths.dist_dir()
-    built = dist / paths.BUILT_TTL
-    if not built.is_file():
-        raise InputError(f"no built graph at {built}: run `smr-kg build` first, or pass the files to validate")
-    store = OxigraphStore.open(dist / paths.STORE_DIR) if (dist / paths.STORE_DIR).is_dir() else open_store(dist=dist)
-    return validate_store(store, shapes, lambda: load_files([built]))
+    build = current(dist)
+    build.verify_store()
+    return validate_store(OxigraphStore.open(build.store), shapes,
+                          lambda: bind_prefixes(Graph()).parse(data=build.read_turtle(), format="turtle"))
 
 
-def validate_files(files: Iterable[Path], shapes: Graph | None = None) -> Report:
-    """Validate users' Turtle / JSON-LD files merged with the ontology they extend."""
+def validate_files(files: Iterable[Path], shapes: Graph | None = None, max_mb: float | None = None) -> Report:
+    """Validate users' files merged with the ontology they extend (at most ``max_mb`` MB of them,
+    see :func:`smr_kg.load.check_size`)."""
+    files = [Path(p) for p in files]
+    check_size(files, max_mb)
     data = load_ontology()
     already = {p.resolve() for p in ontology_files()}
     for path in files:
-        if Path(path).resolve() not in already:  # an ontology file given again adds nothing
-            parse_into(data, Path(path))
+        if path.resolve() not in already:  # an ontology file given again adds nothing
+            parse_into(data, path)
+    if sum(p.stat().st_size for p in files if p.is_file()) >= PROGRESS_BYTES:
+        print(f"smr-kg: validating {len(data):,} triples against the shapes ...", file=sys.stderr)
     return validate_graph(data, shapes)
 
 

@@ -7,12 +7,23 @@ from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("build", help="reason, materialize and write the built graph to dist/")
+    p = sub.add_parser(
+        "build", help="reason, materialize and write the built graph to dist/",
+        description="Build the graph into dist/ as one unit: a new build directory switched in "
+        "atomically, so a failed or interrupted build leaves the previous one whole. --dist must be "
+        "a new or empty directory or an earlier smr-kg build; nothing else in it is touched.",
+    )
     p.add_argument("--ontology", type=Path, default=None, help="directory of ontology *.ttl files (default: ontology/)")
     p.add_argument("--dist", type=Path, default=None, help="output directory (default: dist/)")
-    p.add_argument("--no-reasoner", action="store_true", help="skip HermiT (no Java needed; no consistency check)")
+    p.add_argument("--no-reasoner", action="store_true",
+                   help="skip HermiT (no Java needed): the class hierarchy then comes from the shipped "
+                   "ontology/reasoner/inferred.ttl when it matches the ontology; otherwise inferred "
+                   "classes are missing and every command says so")
     p.add_argument("--no-validate", action="store_true",
                    help="write dist/ even if the ontology violates a SHACL shape (then run `smr-kg validate`)")
+    p.add_argument("--update-inferences", action="store_true",
+                   help="also rewrite ontology/reasoner/inferred.ttl from HermiT's result (after "
+                   "changing the ontology's logical axioms; needs Java)")
     p.set_defaults(func=run)
 
 
@@ -23,6 +34,6 @@ def run(args: argparse.Namespace) -> int:
     from ..build import build
 
     report = build(args.ontology, args.dist, reasoner=not args.no_reasoner, validate=not args.no_validate,
-                   started=started)
+                   update_inferences=args.update_inferences, started=started)
     print(report.summary())
     return 0

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+
+from ._options import add_format, add_output, open_output, output_format
 
 FORMAT_CHOICES = ("ttl", "jsonld", "nt", "xml")
 GRAPH_CHOICES = ("ontology", "full")
+SUFFIXES = {".ttl": "ttl", ".turtle": "ttl", ".jsonld": "jsonld", ".nt": "nt", ".rdf": "xml", ".owl": "xml", ".xml": "xml"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,27 +19,22 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Export the asserted ontology or the built graph. The same input always gives "
         "byte-identical output (sorted, stable blank-node labels), so release diffs are readable.",
     )
-    p.add_argument("--format", "-f", choices=FORMAT_CHOICES, default="ttl",
-                   help="ttl (Turtle), jsonld (JSON-LD 1.1, context embedded), nt (N-Triples), "
-                   "xml (RDF/XML, for Protégé and the OWL API); default: ttl")
+    add_format(p, FORMAT_CHOICES, "ttl", "ttl (Turtle), jsonld (JSON-LD 1.1, context embedded), "
+               "nt (N-Triples), xml (RDF/XML, for Protégé and the OWL API)")
     p.add_argument("--graph", "-g", choices=GRAPH_CHOICES, default="full",
                    help="ontology: the asserted ontology/*.ttl; full: the built graph with materialized "
                    "edges and vocabulary mappings (needs `smr-kg build`); default: full")
-    p.add_argument("-o", "--output", default=None,
-                   help="write to FILE (atomically) instead of standard output")
+    add_output(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import InputError
     from ..export import export
 
-    if args.output is not None and args.output.endswith(("/", "\\")):
-        raise InputError(f"{args.output} names a directory: give a file name for -o")
-    output = Path(args.output) if args.output is not None else None
-    data = export(args.format, args.graph, output)
-    if output is None:
-        sys.stdout.write(data.decode("utf-8"))  # every format is UTF-8 text
-    else:
-        print(f"wrote {len(data)} bytes ({args.format}, graph {args.graph}) to {args.output}", file=sys.stderr)
+    output = open_output(args)
+    fmt = output_format(args, output, SUFFIXES)
+    data = export(fmt, args.graph)
+    output.write(data)
+    if not output.is_stdout:
+        print(f"wrote {len(data)} bytes ({fmt}, graph {args.graph}) to {output.name}", file=sys.stderr)
     return 0

@@ -15,6 +15,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "A code that no mapping mentions is reported as not linked (exit 1).",
     )
     p.add_argument("term", metavar="TERM", help="a code, IRI or label, e.g. SNOMEDCT:49436004 or \"atrial fibrillation\"")
+    p.add_argument("--include-contested", action="store_true",
+                   help="also list held-out claims (contested, hypothesis, unsupported), flagged as such")
     p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="output format (default: text)")
     p.set_defaults(func=run)
 
@@ -22,10 +24,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..lookup import card_json, lookup, render_text
     from ..pathways import GraphFacts
+    from ..resolve import check_length
     from ..store import open_store
 
+    check_length(args.term)
     store = open_store()
-    cards = lookup(store, args.term)
+    cards = lookup(store, args.term, held_out=args.include_contested)
     facts = GraphFacts.read(store)
     if args.format == "json":
         print(json.dumps([card_json(c, facts) for c in cards], indent=2, ensure_ascii=False))

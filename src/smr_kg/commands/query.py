@@ -17,7 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Run a named query or a SPARQL 1.1 SELECT/ASK file over the built graph. Parameter "
             "values may be a label or synonym (case-insensitive), a CURIE (smr:AtrialFibrillation, "
             "SNOMEDCT:49436004) or a full IRI; they are bound as RDF terms, never pasted into the "
-            "query. Exit codes: 0 ok, 1 no such query or bad parameter, 2 syntax error or timeout."
+            "query. Exit codes: 0 ok, 1 no such query or bad parameter, 2 syntax error, timeout, or a "
+            "SERVICE/FROM that would use the network (see --allow-network)."
         ),
         epilog='example: smr-kg query causes-through --param mechanism="left ventricular dilation"',
     )
@@ -30,6 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"stop a query that runs longer (default {DEFAULT_TIMEOUT:g}; 0 = no limit)")
     p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
                    help=f"SPARQL engine (default {DEFAULT_ENGINE}, the prebuilt store in dist/)")
+    p.add_argument("--allow-network", action="store_true",
+                   help="let the query's SERVICE and FROM clauses reach other endpoints and documents "
+                   "(refused by default: smr-kg works offline)")
     p.set_defaults(func=run)
 
 
@@ -41,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
     named = find(args.query)
     params = parse_params(args.param)
     store = open_store(args.engine)
+    store.allow_network = args.allow_network
     bindings = bind(store, named, params)
     result = store.query(named.text, bindings, args.timeout or None)
     sys.stdout.write(render(result, args.format, store, bindings))

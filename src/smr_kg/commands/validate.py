@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from ._options import add_format, add_output, open_output, output_format
+
 FORMATS = ("human", "json", "ttl")  # smr_kg.validate.render; not imported here: the CLI starts without rdflib
+SUFFIXES = {".json": "json", ".ttl": "ttl", ".txt": "human"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,29 +19,28 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Validate against the SHACL shapes in shapes/ (ontology QC, evidence completeness, "
             "domain integrity). Without FILE, validates the built graph (dist/smr-kg.ttl); with "
             "FILEs, validates them merged with the ontology they extend. Exit codes: 0 passed, "
-            "1 violations (or warnings with --strict), 2 bad input (unreadable file, syntax error)."
+            "1 violations (or warnings with --strict), 2 bad input (unreadable file, syntax error, "
+            "too large)."
         ),
         epilog="example: smr-kg validate my-causes.ttl --format json",
     )
     p.add_argument("files", nargs="*", type=Path, metavar="FILE",
-                   help="Turtle (.ttl) or JSON-LD (.jsonld) files to validate with the ontology")
-    p.add_argument("--format", "-f", choices=FORMATS, default="human",
-                   help="human (default: grouped by severity and shape, with fix hints), json, "
-                        "ttl (the W3C SHACL validation report)")
+                   help="Turtle (.ttl), N-Triples, RDF/XML or JSON-LD files to validate with the ontology")
+    add_format(p, FORMATS, "human", "human (grouped by severity and shape, with fix hints), json, "
+               "ttl (the W3C SHACL validation report)")
     p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
-    p.add_argument("--output", "-o", type=Path, default=None, metavar="PATH",
-                   help="write the report to PATH (atomically) instead of standard output")
+    p.add_argument("--max-size", type=float, default=None, metavar="MB",
+                   help="refuse inputs larger than MB megabytes in total (default 64; SHACL needs "
+                   "the whole graph in memory, about 40x the file size)")
+    add_output(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import atomic
     from ..validate import render, validate_built, validate_files
 
-    report = validate_files(args.files) if args.files else validate_built()
-    text = render(report, args.format, strict=args.strict)
-    if args.output:
-        atomic.write_text(args.output, text)
-    else:
-        sys.stdout.write(text)
+    output = open_output(args, inputs=args.files)
+    fmt = output_format(args, output, SUFFIXES)
+    report = validate_files(args.files, max_mb=args.max_size) if args.files else validate_built()
+    output.write(render(report, fmt, strict=args.strict))
     return 1 if report.failed(strict=args.strict) else 0

@@ -1,0 +1,110 @@
+"""HermiT's class hierarchy, shipped beside the ontology so builds without Java answer the same.
+
+``smr-kg build --no-reasoner`` cannot run HermiT, and without the classes HermiT infers (TEER is
+a *mitral valve intervention* only by its definition) some queries silently lost rows. So the
+classified taxonomy -- each named class with its direct named superclasses after reasoning -- is
+kept in ``ontology/reasoner/inferred.ttl`` (a subdirectory: it is not part of ``ontology/*.ttl``
+and is never reasoned over). The file records the SHA-256 of the logical axioms it was computed
+from (:func:`logical_digest`); a build without the reasoner uses it only when that digest matches
+the ontology being built. When it does not (the ontology changed, or other files were added) the
+build has no inferences, its manifest says so, and every command reading it warns.
+
+Regenerate it with one command, ``smr-kg build --update-inferences`` (needs Java); a test
+checks, wherever Java is present, that the shipped file equals HermiT's current result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
+
+from . import paths
+from .errors import InputError
+from .materialize import asserted_superclasses
+from .reason import ReasonerResult, logical_graph
+
+SNAPSHOT = Path("reasoner") / "inferred.ttl"
+"""Where the snapshot lives, relative to the ontology directory it was computed from."""
+SHOWN = "ontology/reasoner/inferred.ttl"
+"""How messages name the snapshot."""
+UPDATE_COMMAND = "smr-kg build --update-inferences"
+_DIGEST = re.compile(r"^# logical-axioms-sha256: ([0-9a-f]{64})$", re.M)
+
+
+def snapshot_path(ontology_dir: Path | None = None) -> Path:
+    return Path(ontology_dir or paths.ontology_dir()) / SNAPSHOT
+
+
+def logical_digest(graph: Graph) -> str:
+    """SHA-256 of the logical axioms of ``graph`` in canonical N-Triples: what HermiT sees, so
+    edits to labels, definitions or evidence do not make the snapshot stale."""
+    from .export import Canonical, to_ntriples
+
+    return hashlib.sha256(to_ntriples(Canonical(logical_graph(graph))).encode("utf-8")).hexdigest()
+
+
+def render(result: ReasonerResult, digest: str) -> bytes:
+    """The snapshot file: a header with the digest, then ``class rdfs:subClassOf parent`` triples."""
+    from .export import Canonical, to_turtle
+    from .prefixes import bind_prefixes
+
+    taxonomy = bind_prefixes(Graph())
+    for cls, parents in result.parents.items():
+        for parent in parents:
+            taxonomy.add((cls, RDFS.subClassOf, parent))
+    header = (
+        "# HermiT's classified class hierarchy of the ontology in ../*.ttl: every named class with\n"
+        "# its direct named superclasses after reasoning. Generated, do not edit; regenerate with\n"
+        f"#   {UPDATE_COMMAND}\n"
+        "# `smr-kg build --no-reasoner` uses it when the digest below equals the SHA-256 of the\n"
+        "# ontology's logical axioms (see smr_kg/inferred.py).\n"
+        f"# logical-axioms-sha256: {digest}\n\n"
+    )
+    return (header + to_turtle(Canonical(taxonomy))).encode("utf-8")
+
+
+def write(result: ReasonerResult, graph: Graph, ontology_dir: Path | None = None) -> Path:
+    """Write the snapshot of ``result`` (HermiT's result for ``graph``) beside the ontology."""
+    from .outputs import Output
+
+    path = snapshot_path(ontology_dir)
+    Output(path, protect=False).write(render(result, logical_digest(graph)))
+    return path
+
+
+def load(graph: Graph, ontology_dir: Path | None = None) -> tuple[ReasonerResult | None, str]:
+    """The shipped hierarchy as a :class:`ReasonerResult` if it was computed from ``graph``'s
+    logical axioms, else None; and the snapshot's :func:`status`."""
+    found = status(graph, ontology_dir)
+    if found != "current":
+        return None, found
+    path = snapshot_path(ontology_dir)
+    taxonomy = Graph()
+    try:
+        taxonomy.parse(path, format="turtle")
+    except Exception as exc:  # a hand-edited or truncated file: bad input, with the fix
+        raise InputError(f"{path}: cannot read the shipped inferences ({exc}); regenerate with `{UPDATE_COMMAND}`") from None
+    parents: dict[URIRef, set[URIRef]] = {}
+    for cls, parent in taxonomy.subject_objects(RDFS.subClassOf):
+        parents.setdefault(cls, set()).add(parent)
+    asserted = set(graph.subject_objects(RDFS.subClassOf))
+    return ReasonerResult(
+        superclasses=asserted_superclasses(taxonomy),  # the closure of the shipped direct links
+        inferred_parents={(c, p) for c, ps in parents.items() for p in ps if (c, p) not in asserted},
+        parents=parents,
+    ), found
+
+
+def status(graph: Graph, ontology_dir: Path | None = None) -> str:
+    """``current``, ``stale`` or ``missing``: was the shipped snapshot computed from ``graph``?"""
+    path = snapshot_path(ontology_dir)
+    if not path.is_file():
+        return "missing"
+    with open(path, encoding="utf-8") as fh:
+        header = "".join(line for line, _ in zip(fh, range(20)))
+    found = _DIGEST.search(header)
+    return "current" if found and found.group(1) == logical_digest(graph) else "stale"
