@@ -191,11 +191,12 @@ def build_card(store: Store, iri: URIRef, matched: tuple[str, str] | None = None
     return card
 
 
-def lookup(store: Store, term: str, held_out: bool = False) -> list[Card]:
+def lookup(store: Store, term: str, held_out: bool = False, facts: GraphFacts | None = None) -> list[Card]:
     """The card(s) of what ``term`` denotes (several only for a code linked to several concepts);
-    ``held_out`` adds the held-out claims, flagged."""
+    ``held_out`` adds the held-out claims, flagged. ``facts``: the graph's facts if the caller
+    has read them already (reading them is most of a lookup's time on a large graph)."""
     found = find(store, term)
-    facts = GraphFacts.read(store)
+    facts = facts or GraphFacts.read(store)
     mappings = read_mappings()
     return [build_card(store, iri, matched, facts, mappings, held_out) for iri, matched in found]
 
