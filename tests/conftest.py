@@ -61,3 +61,30 @@ def run_cli(capsys: pytest.CaptureFixture[str]):
         return code, out.out, out.err
 
     return run
+
+
+# --- SPARQL servers (tests/engines.py): skipped with a reason when absent, unless required ---
+
+
+@pytest.fixture(scope="session")
+def served(dist_env: Path):
+    """``smr-kg serve`` over the session build, on a free port of 127.0.0.1."""
+    from engines import served as serve_build
+
+    yield from serve_build(dist_env)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(dist_env: Path):
+    """An Oxigraph server holding the session build (``$SMR_KG_TEST_OXIGRAPH``)."""
+    from engines import external
+
+    return external("oxigraph-server", dist_env)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(dist_env: Path):
+    """Virtuoso 7 holding the session build (``$SMR_KG_TEST_VIRTUOSO``)."""
+    from engines import external
+
+    return external("virtuoso", dist_env)

@@ -1,21 +1,19 @@
-"""Engine compliance: every engine in ``store.ENGINES`` behaves the same behind the Store interface.
+"""The Store contract: every engine behaves the same behind the one Store interface.
 
-The small fixture graph checks the contract (SELECT, ASK, bindings, errors, literal forms); the
-last test runs every named query on rdflib and on pyoxigraph over the same built graph and
-requires identical result sets.
+The small fixture graph checks the contract (SELECT, ASK, bindings, errors, literal forms) on
+each engine of ``store.ENGINES`` and on a SPARQL endpoint through :mod:`smr_kg.remote` (here
+``smr-kg serve`` over the same fixture graph). tests/test_compliance.py runs every named query
+on every engine over the built graph.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections import Counter
 
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
-from smr_kg.queries import list_queries
-from smr_kg.query import bind
 from smr_kg.store import (
     ENGINES,
     BindingError,
@@ -44,8 +42,25 @@ def fixture_graph() -> Graph:
     return Graph().parse(data=FIXTURE, format="turtle")
 
 
-@pytest.fixture(scope="module", params=ENGINES)
+@pytest.fixture(scope="module")
+def fixture_endpoint(fixture_graph: Graph, tmp_path_factory: pytest.TempPathFactory):
+    """``smr-kg serve`` over the fixture graph, asked through the remote store."""
+    from engines import served
+
+    from smr_kg.dist import publish
+    from smr_kg.store import OxigraphStore
+
+    dist = tmp_path_factory.mktemp("fixture-dist")
+    ntriples = fixture_graph.serialize(format="nt", encoding="utf-8")
+    publish(dist, fixture_graph.serialize(format="turtle", encoding="utf-8"),
+            lambda directory: OxigraphStore.write(ntriples, directory), {})
+    yield from served(dist, workers=1)
+
+
+@pytest.fixture(scope="module", params=ENGINES + ("endpoint",))
 def store(request: pytest.FixtureRequest, fixture_graph: Graph):
+    if request.param == "endpoint":
+        return request.getfixturevalue("fixture_endpoint").store(timeout=30)
     return store_for_graph(fixture_graph, request.param)
 
 
@@ -183,40 +198,3 @@ def test_open_store_without_a_build_says_to_build(tmp_path) -> None:
     with pytest.raises(SmrKgError) as error:
         open_store("oxigraph", tmp_path)
     assert "smr-kg build" in error.value.message
-
-
-# --- every named query on both engines over the same built graph ---------------------------
-
-
-@pytest.fixture(scope="module")
-def engines(built_graph: Graph, dist_env):
-    """The built graph behind each engine: oxigraph's prebuilt store, rdflib's parsed Turtle."""
-    return {"oxigraph": open_store("oxigraph", dist_env), "rdflib": store_for_graph(built_graph, "rdflib")}
-
-
-def example_params(query) -> dict[str, str]:
-    """The --param values of the query's own header example (its first command line)."""
-    first = query.example.splitlines()[0] if query.example else ""
-    pairs = re.findall(r'--param (\w+)=(?:"([^"]*)"|(\S+))', first)
-    return {name: quoted or bare for name, quoted, bare in pairs}
-
-
-def result_set(result) -> Counter:
-    if isinstance(result, bool):
-        return Counter([result])
-    return Counter(tuple(row) for row in result.rows)
-
-
-@pytest.mark.parametrize("name", [q.name for q in list_queries()])
-def test_every_named_query_gives_identical_results_on_both_engines(engines, name: str) -> None:
-    query = next(q for q in list_queries() if q.name == name)
-    params = example_params(query)
-    results = {}
-    for engine, store in engines.items():
-        result = store.query(query.text, bind(store, query, params), timeout=120)
-        results[engine] = result
-    assert results["oxigraph"].variables == results["rdflib"].variables
-    assert result_set(results["oxigraph"]) == result_set(results["rdflib"])
-    assert results["oxigraph"].rows, f"{name} with {params} answers nothing on the built graph"
-    blank = [t for row in results["oxigraph"].rows for t in row if isinstance(t, BNode)]
-    assert not blank, f"{name} returns blank nodes, which are not stable identifiers across stores"

@@ -76,9 +76,11 @@ _CONDITIONS_QUERY = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX smr: <https://w3id.org/smr-kg/>
 # Conditions causally upstream (?dir = "up") or downstream ("down") of ?x, over the closure.
+# The conditions are a sub-select with a LIMIT (never reached) so that Virtuoso 7.2.5 computes
+# them before the join; joined directly it kept one condition of many (docs/queries.md).
 SELECT DISTINCT ?c ?dir ?x WHERE {
   { ?c smr:causallyUpstreamOf ?x . BIND("up" AS ?dir) } UNION { ?x smr:causallyUpstreamOf ?c . BIND("down" AS ?dir) }
-  ?c rdfs:subClassOf+ smr:Condition .
+  { SELECT DISTINCT ?c WHERE { ?c rdfs:subClassOf+ smr:Condition } LIMIT 1000000 }
   FILTER(isIRI(?c) && ?c != ?x)
 }
 """

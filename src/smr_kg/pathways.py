@@ -89,11 +89,12 @@ SELECT ?src ?key ?value WHERE {
 """
 
 SUBCLASS_QUERY = _PREFIXES + """
-# Every named class with every named ancestor (asserted, or inferred by the build's reasoner):
-# a node's kind (condition, mechanism, therapy, ...) is the upper class it falls under.
-SELECT ?x ?ancestor WHERE {
-  ?x rdfs:subClassOf+ ?ancestor .
-  FILTER(isIRI(?x) && isIRI(?ancestor))
+# Every direct link between named classes (asserted, or inferred by the build's reasoner); the
+# ancestors are computed from them in Python. A path with both ends open
+# (?x rdfs:subClassOf+ ?ancestor) is refused by Virtuoso 7 ("transitive start not given").
+SELECT ?x ?parent WHERE {
+  ?x rdfs:subClassOf ?parent .
+  FILTER(isIRI(?x) && isIRI(?parent))
 }
 """
 
@@ -331,10 +332,19 @@ def _weakest(statuses: Iterable[Node]) -> URIRef | None:
 
 def read_ancestors(store: Store) -> dict[URIRef, set[URIRef]]:
     """Class -> itself and every named superclass, from the built (reasoned) hierarchy."""
-    found: dict[URIRef, set[URIRef]] = defaultdict(set)
-    for x, ancestor in store.select(SUBCLASS_QUERY).rows:
-        found[x].update((x, ancestor))
-    return dict(found)
+    parents: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for x, parent in store.select(SUBCLASS_QUERY).rows:
+        parents[x].add(parent)
+    found: dict[URIRef, set[URIRef]] = {}
+    for x in parents:
+        seen, todo = {x}, [x]
+        while todo:
+            for parent in parents.get(todo.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        found[x] = seen
+    return found
 
 
 def read_sources(store: Store) -> dict[URIRef, Source]:

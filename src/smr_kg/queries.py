@@ -211,3 +211,24 @@ def _parameter(path: Path, fields: dict) -> Parameter:
         required=bool(fields["required"]),
         default=fields["default"].strip() if fields["default"] else None,
     )
+
+
+def example_params(query: NamedQuery) -> dict[str, str]:
+    """The ``--param`` values of the query's first header example, as a user would type them.
+
+    The examples are the queries' documented, tested parameterizations: the compliance suite
+    runs them on every engine and ``smr-kg serve`` offers them ready to run.
+    """
+    import shlex
+
+    first = query.example.splitlines()[0] if query.example else ""
+    try:
+        words = shlex.split(first)
+    except ValueError:
+        raise HeaderError(query.path, f"cannot read the example {first!r}") from None
+    params: dict[str, str] = {}
+    for flag, pair in zip(words, words[1:]):
+        if flag in ("--param", "-p"):
+            name, _, value = pair.partition("=")
+            params[name] = value
+    return params

@@ -40,14 +40,19 @@ VALUE_PREDICATES = ("skos:exactMatch", "skos:closeMatch", "skos:broadMatch")
 "MR due to <a broader cause>" is still true, only less specific."""
 
 _CAUSES_QUERY = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX smr: <https://w3id.org/smr-kg/>
 # Conditions causally upstream of ?target (directly or through a chain, inherited edges included),
-# other than the target and its own kinds.
+# other than the target and its own kinds. The class tests are sub-selects (the joined one with a
+# LIMIT that is never reached) so that Virtuoso 7.2.5 computes them before the join; joined
+# directly it kept one cause of many (docs/queries.md).
 SELECT DISTINCT ?cause ?target WHERE {
-  ?cause smr:causallyUpstreamOf ?target ; rdfs:subClassOf+ smr:Condition .
+  ?cause smr:causallyUpstreamOf ?target .
+  { SELECT DISTINCT ?cause WHERE { ?cause rdfs:subClassOf+ smr:Condition } LIMIT 1000000 }
   FILTER(isIRI(?cause) && ?cause != ?target)
-  FILTER NOT EXISTS { ?cause rdfs:subClassOf+ ?target }
+  OPTIONAL { SELECT ?cause ?target (true AS ?kindOfTarget) WHERE { ?cause a owl:Class ; rdfs:subClassOf+ ?target } }
+  FILTER(!BOUND(?kindOfTarget))
 }
 """
 

@@ -258,8 +258,9 @@ def _recommendations(ctx: Context) -> list[tuple[Node, Fields]]:
         if (not f.get(SMR.forCondition) or set(iris(f.get(SMR.forCondition))) & ctx.targets)
         and (ctx.superseded or SMR.Superseded not in iris(f.get(SMR.recommendationStatus)))
     ]
+    # The record's IRI breaks ties: the order must not depend on the order a store returns rows in.
     return sorted(recs, key=lambda rf: (SMR.Superseded in iris(rf[1].get(SMR.recommendationStatus)), _rank(ctx, rf[1]),
-                                        ctx.label(first_iri(rf[1].get(SMR.recommendedIntervention)) or rf[0])))
+                                        ctx.label(first_iri(rf[1].get(SMR.recommendedIntervention)) or rf[0]), str(rf[0])))
 
 
 def _kind_order(ctx: Context, therapy: URIRef) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ._options import add_format, add_output, open_output, output_format
+from ._store import add_endpoint_options
 
 TOPIC_NAMES = ("causes", "mechanisms", "treatment", "teer-eligibility", "prognosis")
 SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
@@ -26,14 +27,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--superseded", action="store_true",
                    help="also show recommendations of superseded guidelines (e.g. 2014/2017 AHA/ACC), labelled")
     add_output(p)
+    add_endpoint_options(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..answer import render_answer
-    from ..store import open_store
+    from ._store import open_from_args
 
     output = open_output(args)
     fmt = output_format(args, output, SUFFIXES)
-    output.write(render_answer(open_store(), args.topic, fmt, superseded=args.superseded))
+    output.write(render_answer(open_from_args(args), args.topic, fmt, superseded=args.superseded))
     return 0

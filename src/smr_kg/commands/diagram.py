@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from ._options import add_format, add_output, open_output, output_format
+from ._store import add_endpoint_options
 
 FORMAT_NAMES = ("svg", "png", "dot", "mermaid")
 SUFFIXES = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".mermaid": "mermaid"}
@@ -23,6 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="draw only what is causally upstream or downstream of TERM (label, CURIE or IRI)")
     add_format(p, FORMAT_NAMES, "svg", "svg, png, dot or mermaid")
     add_output(p)
+    add_endpoint_options(p)
     p.set_defaults(func=run)
 
 
@@ -31,13 +33,13 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
     from ..pathways import GraphFacts
     from ..resolve import resolve_term
-    from ..store import open_store
+    from ._store import open_from_args
 
     output = open_output(args)
     fmt = output_format(args, output, SUFFIXES)
     if fmt == "png" and output.is_stdout and sys.stdout.isatty():
         raise InputError("a PNG is binary: write it to a file with -o FILE")
-    store = open_store()
+    store = open_from_args(args)
     focus = resolve_term(store, args.focus) if args.focus else None
     output.write(diagram_bytes(GraphFacts.read(store), fmt, focus))
     return 0

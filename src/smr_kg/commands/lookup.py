@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from ._store import add_endpoint_options
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -18,6 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--include-contested", action="store_true",
                    help="also list held-out claims (contested, hypothesis, unsupported), flagged as such")
     p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="output format (default: text)")
+    add_endpoint_options(p)
     p.set_defaults(func=run)
 
 
@@ -25,10 +28,10 @@ def run(args: argparse.Namespace) -> int:
     from ..lookup import card_json, find, lookup, render_text
     from ..pathways import GraphFacts
     from ..resolve import check_length
-    from ..store import open_store
+    from ._store import open_from_args
 
     check_length(args.term)
-    store = open_store()
+    store = open_from_args(args)
     find(store, args.term)  # an unknown term fails here, before the graph's facts are read
     facts = GraphFacts.read(store)  # once, for the cards and their rendering
     cards = lookup(store, args.term, held_out=args.include_contested, facts=facts)

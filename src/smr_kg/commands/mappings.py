@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from ._store import add_endpoint_options
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -25,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                       help="SNOMED CT compositional grammar expressions for each cause -> SMR link")
     what.add_argument("--validate", action="store_true",
                       help="validate the mapping set with the sssom package (slow to import: ~1.6 s)")
+    add_endpoint_options(p)
     p.add_argument("--vocabulary", metavar="PREFIX", default=None,
                    help="with --unmapped: only concepts without an exact/close match in this vocabulary "
                    "(SNOMEDCT, ICD10CM, MESH, UMLS, MONDO, DOID, LOINC)")
@@ -38,13 +41,15 @@ def run(args: argparse.Namespace) -> int:
     path = default_mapping_file()
     if args.vocabulary and not args.unmapped:
         raise InputError("--vocabulary only applies to --unmapped")
+    if (args.endpoint or args.endpoint_graph) and not (args.unmapped or args.expressions):
+        raise InputError("--endpoint applies to --unmapped and --expressions (the mapping set itself is a file)")
     if args.validate:
         return _validate(path)
     rows = read_mappings(path)
     if args.unmapped:
         return _unmapped(rows, args)
     if args.expressions:
-        return _expressions(rows, args.format)
+        return _expressions(rows, args)
     if args.format == "json":
         print(json.dumps({"metadata": metadata(path), "mappings": [m.as_dict() for m in rows]}, indent=2, ensure_ascii=False))
     elif args.format == "sssom":
@@ -71,9 +76,9 @@ def _validate(path) -> int:
 def _unmapped(rows, args) -> int:
     from ..mappings import unmapped
     from ..prefixes import VOCABULARIES, compress
-    from ..store import open_store
+    from ._store import open_from_args
 
-    found = unmapped(open_store(), args.vocabulary, rows)
+    found = unmapped(open_from_args(args), args.vocabulary, rows)
     if args.format == "json":
         print(json.dumps([u.as_dict() for u in found], indent=2, ensure_ascii=False))
         return 0
@@ -87,12 +92,12 @@ def _unmapped(rows, args) -> int:
     return 0
 
 
-def _expressions(rows, fmt: str) -> int:
+def _expressions(rows, args) -> int:
     from ..snomed import cause_expressions
-    from ..store import open_store
+    from ._store import open_from_args
 
-    found = cause_expressions(open_store(), mappings=rows)
-    if fmt == "json":
+    found = cause_expressions(open_from_args(args), mappings=rows)
+    if args.format == "json":
         print(json.dumps([e.as_dict() for e in found], indent=2, ensure_ascii=False))
         return 0
     for e in found:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from ._store import add_endpoint_options
+
 DEFAULT_TARGET = "smr:SecondaryMitralRegurgitation"
 
 
@@ -24,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="also walk held-out claims (contested, hypothesis, unsupported), flagged as such")
     p.add_argument("--max-paths", type=int, default=None, metavar="N",
                    help="stop after N chains (default: 500); the output says when it stopped early")
+    add_endpoint_options(p)
     p.set_defaults(func=run)
 
 
@@ -32,9 +35,9 @@ def run(args: argparse.Namespace) -> int:
 
     from ..pathways import DEFAULT_MAX_PATHS, GraphFacts, causal_paths, paths_json, render_tree
     from ..resolve import resolve_term
-    from ..store import open_store
+    from ._store import open_from_args
 
-    store = open_store()
+    store = open_from_args(args)
     start, end = resolve_term(store, args.source), resolve_term(store, args.target)
     facts = GraphFacts.read(store)
     limit = args.max_paths if args.max_paths is not None else DEFAULT_MAX_PATHS

@@ -7,6 +7,7 @@ import sys
 
 from ..query import DEFAULT_TIMEOUT, FORMATS
 from ..store import DEFAULT_ENGINE, ENGINES
+from ._store import add_endpoint_options
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,22 +30,26 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="table (default, for reading), csv / tsv / json (W3C SPARQL 1.1 result formats)")
     p.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"stop a query that runs longer (default {DEFAULT_TIMEOUT:g}; 0 = no limit)")
-    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
-                   help=f"SPARQL engine (default {DEFAULT_ENGINE}, the prebuilt store in dist/)")
+    p.add_argument("--engine", choices=ENGINES, default=None,
+                   help=f"SPARQL engine over the local build (default {DEFAULT_ENGINE}, the prebuilt store in dist/)")
     p.add_argument("--allow-network", action="store_true",
                    help="let the query's SERVICE and FROM clauses reach other endpoints and documents "
                    "(refused by default: smr-kg works offline)")
+    add_endpoint_options(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..queries import find
     from ..query import bind, parse_params, render
-    from ..store import open_store
+    from ..errors import InputError
+    from ._store import open_from_args
 
+    if args.engine and args.endpoint:
+        raise InputError("--engine and --endpoint exclude each other: the endpoint runs its own engine")
     named = find(args.query)
     params = parse_params(args.param)
-    store = open_store(args.engine)
+    store = open_from_args(args, args.engine or DEFAULT_ENGINE)
     store.allow_network = args.allow_network
     bindings = bind(store, named, params)
     result = store.query(named.text, bindings, args.timeout or None)

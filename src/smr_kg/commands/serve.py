@@ -1,0 +1,60 @@
+"""``smr-kg serve``: a read-only SPARQL 1.1 endpoint over the built graph, and a query page."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+
+from ..serve import DEFAULT_HOST, DEFAULT_MAX_BYTES, DEFAULT_PORT, DEFAULT_TIMEOUT
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="serve the built graph as a read-only SPARQL endpoint (/sparql) with a query page (/)",
+        description="A SPARQL 1.1 Protocol endpoint at /sparql (GET and POST; JSON, XML, CSV or TSV "
+        "results, Turtle for CONSTRUCT) over dist/store, and a query page at / with the named "
+        "queries as ready examples. Read-only; each query runs in a worker process that is stopped "
+        "at the time limit. Binds 127.0.0.1 unless --host says otherwise.",
+        epilog="example: smr-kg serve --port 7070, then open http://127.0.0.1:7070/",
+    )
+    p.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST}: this machine only)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"stop a query after this long (default {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--max-result-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
+                   help=f"refuse results larger than N bytes (default {DEFAULT_MAX_BYTES})")
+    p.add_argument("--workers", type=int, default=0, metavar="N",
+                   help="query worker processes (default: one per CPU, at least 2)")
+    p.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
+                   help="allow cross-origin requests from ORIGIN (repeatable; * for any); off by default")
+    p.add_argument("--quiet", action="store_true", help="do not log requests")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import InputError
+    from ..serve import ServeOptions, start, stop
+
+    if not 0 <= args.port <= 65535:
+        raise InputError(f"--port must be 0-65535, not {args.port}")
+    if args.timeout <= 0 or args.max_result_bytes <= 0 or args.workers < 0:
+        raise InputError("--timeout and --max-result-bytes must be positive, --workers 0 or more")
+    options = ServeOptions(args.host, args.port, args.timeout, args.max_result_bytes, args.workers,
+                           tuple(args.cors), args.quiet)
+    server = start(options)
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl-C
+    print(f"smr-kg: SPARQL endpoint at {server.url}/sparql, query page at {server.url}/ (Ctrl-C stops)",
+          file=sys.stderr, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop(server)
+    return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

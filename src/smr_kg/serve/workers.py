@@ -1,0 +1,184 @@
+"""Query workers: separate processes, so that a query past its time limit can really be stopped.
+
+pyoxigraph cannot cancel a running query, and the CLI's answer to that (stop waiting and let the
+thread finish, :func:`smr_kg.store.run_with_timeout`) would let a server accumulate runaway
+queries until it stops answering. Here each query runs in one of a few worker processes that
+have the prebuilt store open read-only; when a query runs past the limit its worker is killed
+and replaced, and the client gets a 503. A worker serializes the result itself with pyoxigraph's
+own writers (the formats the protocol asks for) into a buffer capped at ``max_bytes``: writing
+more aborts the evaluation, since pyoxigraph produces solutions lazily while it writes them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from .protocol import BOOLEAN_FORMATS, GRAPH_FORMATS, RESULT_FORMATS, ProtocolError, QueryRequest, negotiate
+
+
+@dataclass
+class Response:
+    """What a worker sends back: an HTTP status, a media type and the body."""
+
+    status: int
+    media_type: str
+    body: bytes
+
+
+class ResultTooLarge(Exception):
+    """Raised by the capped buffer when a result grows past the cap."""
+
+
+class _CappedBuffer:
+    """A write-only file that refuses to hold more than ``limit`` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.size, self.parts = limit, 0, []
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise ResultTooLarge()
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def evaluate(store, request: QueryRequest, accept: str | None, max_bytes: int) -> Response:
+    """Run ``request`` on a pyoxigraph store and serialize the result as ``accept`` prefers."""
+    import pyoxigraph as ox
+
+    try:
+        result = store.query(
+            request.query,
+            default_graph=[ox.NamedNode(g) for g in request.default_graphs] or None,
+            named_graphs=[ox.NamedNode(g) for g in request.named_graphs] or None,
+        )
+    except SyntaxError as error:
+        return _error(400, f"SPARQL syntax error: {error}")
+    except (ValueError, RuntimeError, OSError) as error:
+        return _error(400, f"the query failed: {error}")
+    if isinstance(result, ox.QueryTriples):
+        media = negotiate(accept, list(GRAPH_FORMATS))
+        format_ = getattr(ox.RdfFormat, GRAPH_FORMATS[media]) if media else None
+    elif isinstance(result, ox.QueryBoolean):
+        media = negotiate(accept, list(BOOLEAN_FORMATS))
+        format_ = getattr(ox.QueryResultsFormat, RESULT_FORMATS[media]) if media else None
+    else:
+        media = negotiate(accept, list(RESULT_FORMATS))
+        format_ = getattr(ox.QueryResultsFormat, RESULT_FORMATS[media]) if media else None
+    if media is None:
+        return _error(406, f"no result format acceptable to {accept!r} for this query form")
+    buffer = _CappedBuffer(max_bytes)
+    try:
+        result.serialize(buffer, format_)
+    except ResultTooLarge:
+        return _error(413, f"the result is larger than this endpoint's cap of {max_bytes} bytes: add a LIMIT")
+    except (ValueError, RuntimeError, OSError) as error:
+        return _error(400, f"the query failed: {error}")
+    charset = "; charset=utf-8" if media.startswith(("text/", "application/sparql-results+json", "application/json")) else ""
+    return Response(200, media + charset, b"".join(buffer.parts))
+
+
+def _error(status: int, message: str) -> Response:
+    return Response(status, "text/plain; charset=utf-8", (" ".join(message.split())[:1000] + "\n").encode("utf-8"))
+
+
+def worker_main(connection: Connection, store_dir: str, max_bytes: int) -> None:
+    """A worker process: open the store read-only, then answer requests until the pipe closes."""
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(store_dir)
+    connection.send("ready")
+    while True:
+        try:
+            request, accept = connection.recv()
+        except (EOFError, OSError):
+            return
+        connection.send(evaluate(store, request, accept, max_bytes))
+
+
+class _Worker:
+    def __init__(self, context, store_dir: str, max_bytes: int) -> None:
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=worker_main, args=(child, store_dir, max_bytes), daemon=True)
+        self.process.start()
+        child.close()
+
+    def wait_ready(self, timeout: float) -> None:
+        if not self.connection.poll(timeout) or self.connection.recv() != "ready":
+            self.kill()
+            raise RuntimeError("a query worker did not start")
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.connection.close()
+
+
+class WorkerPool:
+    """``size`` worker processes; :meth:`run` answers one request within ``timeout`` seconds."""
+
+    def __init__(self, store_dir: Path, size: int, timeout: float, max_bytes: int) -> None:
+        self._context = multiprocessing.get_context("spawn")  # no fork of a threaded server
+        self._store_dir, self._max_bytes, self.timeout = str(store_dir), max_bytes, timeout
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: list[_Worker] = []
+        self._lock = threading.Lock()
+        for _ in range(size):
+            self._idle.put(self._start())
+
+    def _start(self) -> _Worker:
+        worker = _Worker(self._context, self._store_dir, self._max_bytes)
+        worker.wait_ready(60)
+        with self._lock:
+            self._all.append(worker)
+        return worker
+
+    def run(self, request: QueryRequest, accept: str | None) -> Response:
+        """Evaluate ``request``; 503 when no worker frees up in time or the query runs too long."""
+        started = time.monotonic()
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise ProtocolError(503, f"the endpoint is busy: no worker was free within {self.timeout:g} s") from None
+        remaining = max(self.timeout - (time.monotonic() - started), 0.01)
+        try:
+            worker.connection.send((request, accept))
+            if worker.connection.poll(remaining):
+                response = worker.connection.recv()
+                self._idle.put(worker)
+                return response
+        except (EOFError, OSError):
+            pass
+        self._replace(worker)
+        raise ProtocolError(503, f"the query did not finish within {self.timeout:g} s and was stopped")
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill a stuck or dead worker and start a fresh one in the background."""
+        worker.kill()
+        with self._lock:
+            if worker in self._all:
+                self._all.remove(worker)
+
+        def restart() -> None:
+            try:
+                self._idle.put(self._start())
+            except RuntimeError:
+                pass  # the pool runs one worker short rather than failing requests
+
+        threading.Thread(target=restart, daemon=True).start()
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._all = list(self._all), []
+        for worker in workers:
+            worker.kill()
