@@ -9,7 +9,7 @@ build (without and with HermiT), validate, every named query with its header's e
 parameters, lookup, path, answer, and every export format. Each cell is the wall time and its
 ratio to the same step on the shipped graph (1x) in the same run; peak memory (RSS) is that of
 the step's process. A second table runs every named query in one process per engine
-(``engines.py``): pyoxigraph vs rdflib, and the portable ``VALUES`` form vs the bound form.
+(``engine_worker.py``): pyoxigraph vs rdflib, and the portable ``VALUES`` form vs the bound form.
 A step predicted (linearly from the previous scale) to exceed ``--cap`` is skipped; a step that
 reaches the cap is stopped. Small scales are repeated and the median is reported.
 """
@@ -29,7 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from engines import example_params  # noqa: E402
+from engine_worker import example_params  # noqa: E402
 from measure import Run, median_run, run  # noqa: E402
 from synthetic import build_input  # noqa: E402
 
@@ -134,7 +134,7 @@ def measure_engines(scale: Scale, cap: float, rdflib_max: int) -> None:
         remaining = [q.name for q in list_queries()]
         rows: dict[str, dict] = {}
         while remaining:
-            command = [sys.executable, str(HERE / "engines.py"), engine, str(scale.dist), "--only", ",".join(remaining),
+            command = [sys.executable, str(HERE / "engine_worker.py"), engine, str(scale.dist), "--only", ",".join(remaining),
                        "--cap", str(cap), "--repeat", "5" if scale.factor <= 10 else "1"]
             done = run(command, cap=cap * (len(remaining) + 2) + 600)
             for line in done.stdout.splitlines():
@@ -146,7 +146,7 @@ def measure_engines(scale: Scale, cap: float, rdflib_max: int) -> None:
                     remaining.remove(row["query"])
             rows.setdefault("", {})["peak_mb"] = max(rows.get("", {}).get("peak_mb", 0.0), done.peak_mb)
             if done.code not in (0, 3):
-                print(f"  engines.py {engine} failed: {done.stderr.strip()[-300:]}", file=sys.stderr)
+                print(f"  engine_worker.py {engine} failed: {done.stderr.strip()[-300:]}", file=sys.stderr)
                 break
         scale.engines[engine] = rows
         print(f"  {scale.factor}x engines {engine}: {len(rows) - 1} queries", file=sys.stderr, flush=True)

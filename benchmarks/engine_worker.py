@@ -1,6 +1,6 @@
 """Worker of the scaling benchmark: every named query on one engine, in one process.
 
-Run by ``bench_scaling.py`` as ``python benchmarks/engines.py ENGINE DIST`` in a child process
+Run by ``bench_scaling.py`` as ``python benchmarks/engine_worker.py ENGINE DIST`` in a child process
 per engine and graph size, so the graph is loaded once (rdflib parses the Turtle; oxigraph opens
 ``dist/store``) and each query is timed in the same process as its alternatives:
 
