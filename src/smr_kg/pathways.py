@@ -79,8 +79,12 @@ SELECT ?s ?p ?o ?ax ?key ?value WHERE {
 SOURCES_QUERY = _PREFIXES + """
 # Every evidence source and seed reference with the fields a citation is made of.
 SELECT ?src ?key ?value WHERE {
-  { ?src a/rdfs:subClassOf* smr:EvidenceSource } UNION { ?src a smr:SeedReference }
-  FILTER(isIRI(?src))
+  # the sources first, in a sub-select: pyoxigraph otherwise scans every triple of the graph
+  # for ?src ?key ?value and joins afterwards (14 s instead of 0.7 s at 1M triples)
+  { SELECT DISTINCT ?src WHERE {
+      { ?src a/rdfs:subClassOf* smr:EvidenceSource } UNION { ?src a smr:SeedReference }
+      FILTER(isIRI(?src))
+  } }
   ?src ?key ?value .
   FILTER(?key IN (rdfs:label, dcterms:title, dcterms:bibliographicCitation, dcterms:issued,
                   smr:doi, smr:pmid, smr:url, smr:nctId, smr:referenceNumber,
