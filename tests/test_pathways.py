@@ -233,3 +233,17 @@ def test_a_web_page_as_the_only_source_is_flagged(facts: GraphFacts) -> None:
     assert facts.marks([page, guideline], [ECO_TRACEABLE]) == ()
     assert facts.marks([page], [ECO_NO_TRACEABLE_SUPPORT]) == ("no traceable reference",)
     assert facts.marks([], []) == ("no source recorded",)
+
+
+@pytest.mark.parametrize("concept", ["AtrialFibrillation", "LeftAtrialDilation", "SecondaryMitralRegurgitation"])
+def test_the_edges_about_a_concept_are_those_of_the_whole_read(dist_env, concept: str) -> None:
+    """lookup reads only a card's own edges (read_assertions(..., about=)); they must be exactly
+    the edges from or to the concept in the whole-graph read, evidence included."""
+    from smr_kg.lookup import OUTGOING
+    from smr_kg.pathways import read_assertions, read_held_out
+
+    store, iri = open_store(dist=dist_env), SMR[concept]
+    for read in (read_assertions, read_held_out):
+        whole = [a for a in read(store, OUTGOING) if iri in (a.subject, a.object)]
+        assert sorted(read(store, OUTGOING, iri), key=repr) == sorted(whole, key=repr)
+        assert whole or read is read_held_out

@@ -178,7 +178,7 @@ def build_card(store: Store, iri: URIRef, matched: tuple[str, str] | None = None
          and (str(m.predicate_iri), str(m.object_iri)) in linked),
         key=lambda m: (vocab.get(m.vocabulary, 99), order[m.predicate_id], m.object_id),
     )
-    assertions = read_assertions(store, OUTGOING) + (read_held_out(store, OUTGOING) if held_out else [])
+    assertions = read_assertions(store, OUTGOING, iri) + (read_held_out(store, OUTGOING, iri) if held_out else [])
     card.outgoing = [a for a in assertions if a.subject == iri]
     card.incoming = [a for a in assertions if a.object == iri and a.property in INCOMING]
     for c, direction, _ in store.select(_CONDITIONS_QUERY, {"x": iri}).rows:

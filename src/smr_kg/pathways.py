@@ -274,22 +274,32 @@ def curie(iri: Node) -> str:
     return converter().compress(str(iri)) or str(iri)
 
 
-def read_assertions(store: Store, properties: Iterable[URIRef]) -> list[Assertion]:
-    """Direct edges of ``properties`` with the evidence of their accepted claims.
+def read_assertions(store: Store, properties: Iterable[URIRef], about: URIRef | None = None) -> list[Assertion]:
+    """Direct edges of ``properties`` with the evidence of their accepted claims; only those
+    from or to ``about`` when given (a concept card needs its own edges, not the graph's).
 
     An edge can have several claims (the same statement from two rows or files, or a claim and
     the one the build derived for a subclass); asserted claims win over derived ones, and the
     evidence of all asserted claims is merged.
     """
-    values = " ".join(f"<{p}>" for p in properties)
-    return _assertions_from_rows(store.select(ASSERTIONS_QUERY % values).rows)
+    return _assertions_from_rows(_rows(store, ASSERTIONS_QUERY, properties, about))
 
 
-def read_held_out(store: Store, properties: Iterable[URIRef]) -> list[Assertion]:
+def read_held_out(store: Store, properties: Iterable[URIRef], about: URIRef | None = None) -> list[Assertion]:
     """The held-out claims (hypothesis, contested, unsupported) of ``properties``, one per
-    subject/predicate/object, for outputs that show them on request, flagged."""
-    values = " ".join(f"<{p}>" for p in properties)
-    return _assertions_from_rows(store.select(HELD_OUT_QUERY % values).rows)
+    subject/predicate/object, for outputs that show them on request, flagged (``about``: as
+    for :func:`read_assertions`)."""
+    return _assertions_from_rows(_rows(store, HELD_OUT_QUERY, properties, about))
+
+
+def _rows(store: Store, query: str, properties: Iterable[URIRef], about: URIRef | None) -> list[tuple]:
+    """The rows of ``query`` for ``properties``, bound to edges from or to ``about`` if given
+    (an edge from ``about`` to itself comes once)."""
+    text = query % " ".join(f"<{p}>" for p in properties)
+    if about is None:
+        return store.select(text).rows
+    outgoing = store.select(text, {"s": about}).rows
+    return outgoing + [row for row in store.select(text, {"o": about}).rows if row[0] != about]
 
 
 def _assertions_from_rows(rows: Iterable[tuple]) -> list[Assertion]:
