@@ -446,8 +446,23 @@ def causal_paths(facts: GraphFacts, start: URIRef, end: URIRef, max_paths: int =
     """Every causal chain from ``start`` to ``end`` or to a subclass of it: causing atrial SMR
     is causing SMR, so those chains are answers too (the last step says which kind). Only
     accepted claims are steps unless ``held_out`` (then held-out steps are flagged)."""
-    steps = facts.assertions(CAUSAL_PROPERTIES, held_out=held_out)
+    if held_out:  # held-out claims have no edge, hence no closure to narrow the walk with
+        steps = facts.assertions(CAUSAL_PROPERTIES, held_out=True)
+    else:
+        steps = read_downstream(facts.store, CAUSAL_PROPERTIES, start)
     return find_paths(steps, start, end, max_paths, ends=facts.subclasses(end))
+
+
+_DOWNSTREAM_QUERY = _PREFIXES + "SELECT ?x ?start WHERE { ?start smr:causallyUpstreamOf ?x FILTER(isIRI(?x)) }"
+
+
+def read_downstream(store: Store, properties: Iterable[URIRef], start: URIRef) -> list[Assertion]:
+    """The edges of ``properties`` leaving ``start`` or anything causally downstream of it: all
+    a walk from ``start`` can take. The build materializes the closure smr:causallyUpstreamOf of
+    the causal edges, so this reads a chain's worth of edges, not the whole graph's."""
+    nodes = {start} | {row[0] for row in store.select(_DOWNSTREAM_QUERY, {"start": start}).rows}
+    text = ASSERTIONS_QUERY % " ".join(f"<{p}>" for p in properties)
+    return _assertions_from_rows([row for node in sorted(nodes) for row in store.select(text, {"s": node}).rows])
 
 
 class References:
@@ -599,5 +614,5 @@ def _is_true(values: list[Node] | None) -> bool:
 __all__ = [
     "Assertion", "CAUSAL_PROPERTIES", "PHRASES", "GraphFacts", "PathResult", "References", "Source",
     "causal_paths", "connected", "curie", "find_paths", "paths_json", "read_ancestors", "read_assertions",
-    "read_held_out", "read_sources", "render_tree",
+    "read_downstream", "read_held_out", "read_sources", "render_tree",
 ]
