@@ -189,7 +189,7 @@ def build_card(store: Store, iri: URIRef, matched: tuple[str, str] | None = None
     if iri != target and not facts.is_a(iri, target):
         chains = causal_paths(facts, iri, target, max_paths=MAX_CHAINS, held_out=held_out)
         card.chains = chains if chains.paths else None
-    card.expressions = [e for e in cause_expressions(store, mappings=mappings) if e.cause == iri]
+    card.expressions = [e for e in cause_expressions(store, mappings=mappings, cause=iri) if e.cause == iri]
     return card
 
 
