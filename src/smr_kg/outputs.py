@@ -24,12 +24,15 @@ bad ``-o`` fails in milliseconds, and again when the data is written.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 from . import paths
 from .errors import InputError, SmrKgError, printable
@@ -87,6 +90,27 @@ class Output:
         else:
             self._replace(real, raw, info)
 
+    @contextlib.contextmanager
+    def stream(self) -> Iterator[TextIO]:
+        """A UTF-8 text stream for output written piece by piece (too large to hold in memory),
+        by the same rules as :meth:`write`: the target is replaced only when the block ends
+        without an error; devices, FIFOs and standard output are written through."""
+        if self.is_stdout:
+            yield sys.stdout
+            sys.stdout.flush()
+            return
+        real = self._check()
+        info = _stat(self.name)
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            with open(self.name, "w", encoding="utf-8", newline="") as fh:
+                yield fh
+            return
+        with self._replacing(real, info, body_errors=False) as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            yield text
+            text.flush()
+            text.detach()  # _replacing closes the file
+
     def _check(self) -> Path:
         """The real path to write; raise :class:`OutputError` if it must not or cannot be written."""
         if self.name == "" or self.name.endswith(("/", os.sep)):
@@ -127,6 +151,14 @@ class Output:
 
     def _replace(self, real: Path, data: bytes, old: os.stat_result | None) -> None:
         """Write a temporary file beside ``real`` and rename it over ``real`` (see module doc)."""
+        with self._replacing(real, old) as fh:
+            fh.write(data)
+
+    @contextlib.contextmanager
+    def _replacing(self, real: Path, old: os.stat_result | None, body_errors: bool = True) -> Iterator[BinaryIO]:
+        """A temporary file beside ``real``, renamed over it (with the old file's mode and owner)
+        when the block ends without an error, removed otherwise. ``body_errors=False`` leaves an
+        OSError raised by the block's own work (not the writing) as it is."""
         try:
             real.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
@@ -134,14 +166,14 @@ class Output:
             raise OutputError(f"cannot write {self._shown()}: {exc.strerror or exc}") from None
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                yield fh
                 fh.flush()
                 os.fsync(fh.fileno())
             _copy_ownership(tmp, old, self._shown())
             os.replace(tmp, real)
         except BaseException as exc:
             Path(tmp).unlink(missing_ok=True)
-            if isinstance(exc, OSError):
+            if isinstance(exc, OSError) and body_errors:
                 raise OutputError(f"cannot write {self._shown()}: {exc.strerror or exc}") from None
             raise
 

@@ -1,0 +1,182 @@
+"""One patient's record against the graph: causes, chains, pattern, and per-criterion verdicts.
+
+Nothing here knows a particular criterion, cause or code: causes and chains, recommendations and
+their criteria (observable, comparator, value, UCUM unit), the codes and the data-entry guards all
+come from :class:`~smr_kg.patients.knowledge.Knowledge`. Adding a criterion to the graph adds a
+verdict; a qualitative criterion (NYHA class on optimal GDMT, anatomy on TEE) is ``unknown``
+because it needs clinical judgement the record does not carry.
+
+Rules a reader must know:
+  * a measurement is the latest one (by date, then input order) linked to the criterion's
+    observable; if it is unusable the verdict is unknown (an older value is not used instead);
+  * a cause is present by a current code (exact or more specific) or by history (a history-of
+    situation, or a condition whose clinical status is resolved/inactive); both are reported,
+    history ones marked; the most specific present cause is reported (MI, not also IHD);
+  * a recommendation's verdict is met when every criterion is met, not met when any is not met,
+    unknown otherwise; only current recommendations unless superseded ones are asked for;
+  * the recommendation's context says whether the record holds an accepted cause of the SMR it is
+    for (and of its pattern, for atrial/ventricular SMR) - the criteria are evaluated regardless.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..namespaces import SMR
+from .knowledge import CHAMBERS, Chain, Criterion, Knowledge, Recommendation
+from .link import Linker
+from .model import Entry, PatientRecord
+from .units import read_value
+
+COMPARE = {">=": operator.ge, ">": operator.gt, "=": operator.eq, "<": operator.lt, "<=": operator.le}
+MET, NOT_MET, UNKNOWN = "met", "not met", "unknown"
+FIRST = str(SMR.TranscatheterEdgeToEdgeRepair)
+"""Recommendations for TEER are listed first (the issue's first question), then by label."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A record entry linked to a concept: how (exact, descendant, history) and by which code."""
+
+    concept: str
+    kind: str
+    code: str
+    via: str
+    entry_kind: str
+    date: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Cause:
+    """A cause of SMR present in the record, on what basis, and the chains it acts through."""
+
+    concept: str
+    basis: str
+    """current, or history (a past occurrence)."""
+    chains: tuple[Chain, ...]
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    criterion: Criterion
+    verdict: str
+    reason: str
+    value: float | None = None
+    source: str = ""
+    problem: str = ""
+    """impossible, implausible or unusable when the data could not be used."""
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    recommendation: Recommendation
+    verdict: str
+    context: str
+    verdicts: tuple[Verdict, ...]
+
+
+@dataclass
+class PatientResult:
+    patient: str
+    findings: list[Finding] = field(default_factory=list)
+    causes: list[Cause] = field(default_factory=list)
+    pattern: str = "undetermined"
+    evaluations: list[Evaluation] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+    """Impossible values: the resource and field they came from, and why."""
+    unlinked: int = 0
+    skipped: int = 0
+
+
+class Evaluator:
+    """Evaluates records with one compiled graph (build once, call :meth:`evaluate` per patient)."""
+
+    def __init__(self, knowledge: Knowledge, linker: Linker, superseded: bool = False, held_out: bool = False) -> None:
+        self.k = knowledge
+        self.linker = linker
+        self.held_out = held_out
+        recs = [r for r in knowledge.recommendations if superseded or r.current]
+        self.recommendations = sorted(recs, key=lambda r: (FIRST not in r.interventions, r.label))
+        self.observable_codes = {concept for links in knowledge.codes.values() for concept, _ in links}
+
+    def evaluate(self, record: PatientRecord) -> PatientResult:
+        result = PatientResult(record.patient, skipped=record.skipped)
+        measurements: dict[str, list[tuple[str, int, Entry]]] = defaultdict(list)
+        for order, entry in enumerate(record.entries):
+            pairs = sorted({(link, code) for code in entry.codes for link in self.linker.links(code)},
+                           key=lambda p: (p[0].concept, p[0].kind, p[1]))
+            if not pairs:
+                result.unlinked += 1
+            measured: set[str] = set()
+            for link, code in pairs:
+                if entry.kind == "observation" and self.k.is_a(link.concept, str(SMR.Observable)):
+                    if link.concept not in measured:
+                        measured.add(link.concept)
+                        measurements[link.concept].append((entry.date, order, entry))
+                    continue
+                kind = "history" if entry.status == "resolved" else link.kind
+                result.findings.append(Finding(link.concept, kind, code, link.via, entry.kind, entry.date, entry.source))
+        self._causes(result)
+        for rec in self.recommendations:
+            verdicts = tuple(self._verdict(c, measurements, result) for c in rec.criteria)
+            overall = NOT_MET if any(v.verdict == NOT_MET for v in verdicts) else \
+                MET if verdicts and all(v.verdict == MET for v in verdicts) else UNKNOWN
+            result.evaluations.append(Evaluation(rec, overall, self._context(rec, result), verdicts))
+        return result
+
+    def _causes(self, result: PatientResult) -> None:
+        current = {f.concept for f in result.findings if f.kind != "history"}
+        present = current | {f.concept for f in result.findings if f.kind == "history"}
+        causes = self.k.most_specific({c for c in present if c in self.k.causes})
+        patterns: set[str] = set()
+        for concept in sorted(causes):
+            chains = tuple(c for c in self.k.causes[concept] if self.held_out or not c.held_out)
+            if not chains:
+                continue
+            codes = tuple(sorted({f.code for f in result.findings if f.concept == concept}))
+            result.causes.append(Cause(concept, "current" if concept in current else "history", chains, codes))
+            patterns.update(p for c in chains if not c.held_out for p in c.patterns)
+        for concept in present:
+            patterns.update(self.k.mechanism_patterns.get(concept, ()))
+        result.pattern = ("mixed" if len(patterns) > 1 else next(iter(patterns))) if patterns else "undetermined"
+
+    def _verdict(self, criterion: Criterion, measurements: dict, result: PatientResult) -> Verdict:
+        if not criterion.quantitative:
+            how = f" (assessed by {self.k.label(criterion.assessed_by)})" if criterion.assessed_by else ""
+            return Verdict(criterion, UNKNOWN, f"needs clinical assessment{how}: {criterion.statement or criterion.label}")
+        if not (criterion.observable and criterion.comparator in COMPARE and criterion.value is not None and criterion.unit):
+            return Verdict(criterion, UNKNOWN, "the criterion in the graph lacks an observable, comparator, value or unit")
+        name = self.k.label(criterion.observable)
+        found = measurements.get(criterion.observable)
+        if not found:
+            hint = "" if criterion.observable in self.observable_codes else \
+                f" (the graph maps no code to it: record it with system smr, code {criterion.observable.rsplit('/', 1)[-1]})"
+            return Verdict(criterion, UNKNOWN, f"no {name} in the record{hint}")
+        _, _, entry = max(found, key=lambda m: (m[0], m[1]))
+        reading = read_value(entry.value, entry.unit, criterion.unit, self.k.guards.get(criterion.observable), entry.raw_value)
+        if reading.problem:
+            if reading.kind == "impossible" and all(r["source"] != entry.source for r in result.rejected):
+                result.rejected.append({"source": entry.source, "field": "Observation.valueQuantity",
+                                        "observable": name, "problem": reading.problem})
+            return Verdict(criterion, UNKNOWN, f"{name} {reading.problem}", source=entry.source, problem=reading.kind)
+        ok = COMPARE[criterion.comparator](round(reading.value, 9), criterion.value)
+        text = f"{name} {reading.value:g} {criterion.unit} {'meets' if ok else 'does not meet'} " \
+               f"{criterion.comparator} {criterion.value:g} {criterion.unit}"
+        return Verdict(criterion, MET if ok else NOT_MET, text, reading.value, entry.source)
+
+    def _context(self, rec: Recommendation, result: PatientResult) -> str:
+        accepted = [c for c in result.causes if any(not ch.held_out for ch in c.chains)]
+        if not accepted:
+            return "no accepted cause of secondary MR in the record"
+        if rec.condition:
+            wanted = {p for p, (_, subtype) in CHAMBERS.items() if self.k.is_a(rec.condition, str(subtype))}
+            if wanted and result.pattern not in wanted and result.pattern != "mixed":
+                return f"the record's pattern is {result.pattern}, the recommendation is for {self.k.label(rec.condition)}"
+        return "cause of secondary MR in the record: " + ", ".join(self.k.label(c.concept) for c in accepted)
+
+
+__all__ = ["Cause", "Evaluation", "Evaluator", "Finding", "MET", "NOT_MET", "PatientResult", "UNKNOWN", "Verdict"]

@@ -1,0 +1,340 @@
+"""Everything patient evaluation needs from the built graph, read once through one module.
+
+Causes, their mechanism chains (with the status and evidence of every step), the codes that link
+records to concepts, the guideline recommendations with their criteria and citations, and the
+observables' data-entry guards are read here with SPARQL over :class:`~smr_kg.store.Store` and
+turned into plain, picklable Python values (:class:`Knowledge`): the embedded engine evaluates
+100,000 patients without touching the store again, and Spark ships the same object to its
+workers. When the graph's model changes (claims with a status, issue 9), this is the module to
+adapt; evaluation code never sees SPARQL.
+
+Claim status: every causal step has the status of its claim record (``established``,
+``tentative``; held-out ``contested``, ``hypothesis``, ``unsupported`` only when asked), read
+with the edges through :meth:`smr_kg.pathways.GraphFacts.assertions`, the project's one reading
+of claims and their evidence.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+from rdflib.namespace import SKOS
+
+from ..namespaces import SMR
+from ..pathways import CAUSAL_PROPERTIES, Assertion, GraphFacts, connected, curie, find_paths
+from ..store import Store
+
+SMR_CLASS = SMR.SecondaryMitralRegurgitation
+CHAMBERS: dict[str, tuple[URIRef, URIRef]] = {
+    "atrial": (SMR.LeftAtrium, SMR.AtrialSecondaryMitralRegurgitation),
+    "ventricular": (SMR.LeftVentricle, SMR.VentricularSecondaryMitralRegurgitation),
+}
+"""Pattern -> (the chamber whose remodelling drives it, the SMR subtype it names). A chain is of a
+pattern when it ends in that subtype or one of its mechanisms acts on (a part of) that chamber."""
+
+ACCEPTED = ("established", "tentative", "asserted")
+HELD_OUT = ("contested", "hypothesis", "unsupported")
+
+LINK_PREDICATES = {
+    str(SKOS.exactMatch): "exact", str(SKOS.closeMatch): "exact",
+    str(SKOS.narrowMatch): "descendant", str(SKOS.relatedMatch): "history",
+}
+"""How a mapping links a record's code to a concept: an exact or close match is the concept's own
+code; a narrower code (e.g. STEMI for MI) means the patient has the concept; a related code
+(a situation such as "History of myocardial infarction") is a past occurrence, never the current
+disorder. A broader code (48724000 *Mitral valve regurgitation* for SMR) links nothing."""
+
+_PREFIXES = """
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX smr: <https://w3id.org/smr-kg/>
+"""
+
+MAPPINGS_QUERY = _PREFIXES + """
+# Every code a concept is linked to, with the SKOS relation (exact, close, narrow, related).
+SELECT ?concept ?relation ?code WHERE {
+  VALUES ?relation { skos:exactMatch skos:closeMatch skos:narrowMatch skos:relatedMatch }
+  ?concept ?relation ?code .
+  FILTER(isIRI(?concept) && isIRI(?code) && STRSTARTS(STR(?concept), STR(smr:)))
+}
+"""
+
+STRUCTURES_QUERY = _PREFIXES + """
+# Which anatomical structure each mechanism acts on, and which structure each is part of.
+SELECT ?s ?p ?o WHERE { VALUES ?p { smr:actsOn smr:partOf } ?s ?p ?o . FILTER(isIRI(?s) && isIRI(?o)) }
+"""
+
+RECOMMENDATIONS_QUERY = _PREFIXES + """
+# Recommendations that have criteria, with their grade, condition, intervention, source and status.
+SELECT ?rec ?label ?cor ?corNotation ?loe ?loeNotation ?condition ?intervention ?source ?status ?criterion
+WHERE {
+  ?rec a smr:Recommendation ; smr:hasCriterion ?criterion .
+  OPTIONAL { ?rec rdfs:label ?label }
+  OPTIONAL { ?rec smr:classOfRecommendation ?cor . OPTIONAL { ?cor skos:notation ?corNotation } }
+  OPTIONAL { ?rec smr:levelOfEvidence ?loe . OPTIONAL { ?loe skos:notation ?loeNotation } }
+  OPTIONAL { ?rec smr:forCondition ?condition }
+  OPTIONAL { ?rec smr:recommendedIntervention ?intervention }
+  OPTIONAL { ?rec dcterms:source ?source }
+  OPTIONAL { ?rec smr:recommendationStatus ?status }
+}
+"""
+
+CRITERIA_QUERY = _PREFIXES + """
+# Every criterion of a recommendation: what it constrains and how, or its statement.
+SELECT ?criterion ?kind ?label ?observable ?comparator ?value ?unit ?statement ?assessedBy ?source WHERE {
+  ?rec a smr:Recommendation ; smr:hasCriterion ?criterion .
+  ?criterion a ?kind .
+  FILTER(?kind IN (smr:QuantitativeCriterion, smr:QualitativeCriterion))
+  OPTIONAL { ?criterion rdfs:label ?label }
+  OPTIONAL { ?criterion smr:criterionObservable ?observable }
+  OPTIONAL { ?criterion smr:comparator ?comparator }
+  OPTIONAL { ?criterion smr:value ?value }
+  OPTIONAL { ?criterion smr:ucumUnit ?unit }
+  OPTIONAL { ?criterion smr:statementText ?statement }
+  OPTIONAL { ?criterion smr:assessedBy ?assessedBy }
+  OPTIONAL { ?criterion dcterms:source ?source }
+}
+"""
+
+GUARDS_QUERY = _PREFIXES + """
+# Data-entry guards of observables (ontology/smr-patients.ttl): values outside are refused.
+SELECT ?observable ?min ?max ?unit WHERE {
+  ?observable smr:plausibleMinimum ?min ; smr:plausibleMaximum ?max ; smr:plausibleUnit ?unit .
+}
+"""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One causal step of a chain, with the status and evidence of its claim."""
+
+    subject: str
+    predicate: str
+    object: str
+    status: str
+    sources: tuple[str, ...] = ()
+    marks: tuple[str, ...] = ()
+    inferred: bool = False
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A mechanism chain from a cause to SMR (or a subtype), and the pattern it belongs to."""
+
+    steps: tuple[Step, ...]
+    patterns: frozenset[str]
+
+    @property
+    def held_out(self) -> bool:
+        return any(s.status in HELD_OUT for s in self.steps)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A criterion as data: quantitative (observable, comparator, value, UCUM unit) or a statement."""
+
+    iri: str
+    label: str
+    quantitative: bool
+    observable: str | None = None
+    comparator: str | None = None
+    value: float | None = None
+    unit: str | None = None
+    statement: str | None = None
+    assessed_by: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A guideline recommendation with criteria, its grade, citation and currency."""
+
+    iri: str
+    label: str
+    cor: str
+    loe: str
+    condition: str | None
+    interventions: tuple[str, ...]
+    sources: tuple[str, ...]
+    statuses: tuple[str, ...]
+    criteria: tuple[Criterion, ...]
+
+    @property
+    def current(self) -> bool:
+        """Current unless the graph says superseded (a superseded mark wins over a current one)."""
+        return not any(s.endswith("Superseded") for s in self.statuses)
+
+
+@dataclass
+class Knowledge:
+    """The graph, compiled for evaluation: plain strings and tuples, picklable for Spark."""
+
+    labels: dict[str, str]
+    codes: dict[str, list[tuple[str, str]]]
+    """Code IRI -> [(concept IRI, link kind)]."""
+    ancestors: dict[str, frozenset[str]]
+    causes: dict[str, tuple[Chain, ...]]
+    """Cause -> its chains to SMR (accepted steps only, unless held-out claims were asked for)."""
+    mechanism_patterns: dict[str, frozenset[str]]
+    recommendations: tuple[Recommendation, ...]
+    guards: dict[str, tuple[float, float, str]]
+    citations: dict[str, dict] = field(default_factory=dict)
+    """Source IRI -> {citation, doi, pmid, url, links} for the sources cited anywhere above."""
+
+    def label(self, iri: str | None) -> str:
+        if not iri:
+            return ""
+        return self.labels.get(iri) or curie(URIRef(iri))
+
+    def is_a(self, iri: str, ancestor: str) -> bool:
+        return ancestor in self.ancestors.get(iri, frozenset((iri,)))
+
+    def most_specific(self, concepts: set[str]) -> set[str]:
+        """Drop a concept when a more specific one of the same set implies it."""
+        return {c for c in concepts if not any(o != c and self.is_a(o, c) for o in concepts)}
+
+
+def read_knowledge(store: Store, include_held_out: bool = False) -> Knowledge:
+    """Compile the graph behind ``store`` for patient evaluation (held-out claims only if asked)."""
+    facts = GraphFacts.read(store)
+    edges = facts.assertions(CAUSAL_PROPERTIES, held_out=include_held_out)
+    targets = facts.subclasses(SMR_CLASS)
+    upstream = connected(edges, targets) - targets
+    chambers = _mechanism_patterns(store, facts)
+    causes: dict[str, tuple[Chain, ...]] = {}
+    cited: set[str] = set()
+    for cause in sorted(upstream):
+        if not facts.is_a(cause, SMR.Condition):
+            continue
+        result = find_paths(edges, cause, SMR_CLASS, ends=targets)
+        chains = tuple(_chain(path, facts, chambers) for path in result.paths)
+        causes[str(cause)] = chains
+        cited.update(s for chain in chains for step in chain.steps for s in step.sources)
+    recommendations = _recommendations(store)
+    cited.update(s for r in recommendations for s in r.sources)
+    cited.update(s for r in recommendations for c in r.criteria for s in c.sources)
+    codes: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for concept, relation, code in store.select(MAPPINGS_QUERY).rows:
+        codes[str(code)].append((str(concept), LINK_PREDICATES[str(relation)]))
+    ancestors = {str(c): frozenset(str(a) for a in up) for c, up in facts.ancestors.items()}
+    return Knowledge(
+        labels={str(k): v for k, v in facts.labels.items()},
+        codes={k: sorted(v) for k, v in codes.items()},
+        ancestors=ancestors,
+        causes=causes,
+        mechanism_patterns={str(k): v for k, v in chambers.items()},
+        recommendations=recommendations,
+        guards=_guards(store),
+        citations={s: _citation(facts, s) for s in sorted(cited)},
+    )
+
+
+def _mechanism_patterns(store: Store, facts: GraphFacts) -> dict[URIRef, frozenset[str]]:
+    """Node -> the patterns (atrial, ventricular) it belongs to: a mechanism acting on (a part
+    of) the chamber, or the SMR subtype itself and its subclasses."""
+    acts: dict[URIRef, set[URIRef]] = defaultdict(set)
+    part_of: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for s, p, o in store.select(STRUCTURES_QUERY).rows:
+        (acts if p == SMR.actsOn else part_of)[s].add(o)
+
+    def wholes(structure: URIRef) -> set[URIRef]:
+        found, frontier = {structure}, [structure]
+        while frontier:
+            for whole in part_of.get(frontier.pop(), ()):
+                if whole not in found:
+                    found.add(whole)
+                    frontier.append(whole)
+        return found
+
+    patterns: dict[URIRef, set[str]] = defaultdict(set)
+    for mechanism, structures in acts.items():
+        for structure in structures:
+            for name, (chamber, _) in CHAMBERS.items():
+                if chamber in wholes(structure):
+                    patterns[mechanism].add(name)
+    for name, (_, subtype) in CHAMBERS.items():
+        for node in facts.subclasses(subtype):
+            patterns[node].add(name)
+    return {k: frozenset(v) for k, v in patterns.items()}
+
+
+def _chain(path: tuple[Assertion, ...], facts: GraphFacts, chambers: dict) -> Chain:
+    steps = tuple(
+        Step(str(a.subject), str(a.property), str(a.object), _status(a),
+             tuple(str(s) for s in a.sources), facts.claim_marks(a), a.inferred)
+        for a in path
+    )
+    patterns = frozenset(p for a in path for node in (a.subject, a.object) for p in chambers.get(node, ()))
+    return Chain(steps, patterns)
+
+
+def _status(a: Assertion) -> str:
+    """The claim status of a step, lower-cased (``asserted`` for an edge without a claim record)."""
+    return str(a.status).rsplit("/", 1)[-1].lower() if a.status is not None else "asserted"
+
+
+def _recommendations(store: Store) -> tuple[Recommendation, ...]:
+    criteria: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    for row in store.select(CRITERIA_QUERY).dicts():
+        fields = criteria[str(row["criterion"])]
+        for key, value in row.items():
+            fields[key].add(value)
+    recs: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    for row in store.select(RECOMMENDATIONS_QUERY).dicts():
+        fields = recs[str(row["rec"])]
+        for key, value in row.items():
+            fields[key].add(value)
+    out = []
+    for iri, f in sorted(recs.items()):
+        out.append(Recommendation(
+            iri=iri, label=_one(f, "label") or curie(URIRef(iri)),
+            cor=_one(f, "corNotation") or _local(_one(f, "cor")), loe=_one(f, "loeNotation") or _local(_one(f, "loe")),
+            condition=_one(f, "condition"), interventions=tuple(sorted(str(v) for v in f["intervention"])),
+            sources=tuple(sorted(str(v) for v in f["source"])), statuses=tuple(sorted(str(v) for v in f["status"])),
+            criteria=tuple(sorted((_criterion(c, criteria[str(c)]) for c in f["criterion"]), key=_criterion_order)),
+        ))
+    return tuple(out)
+
+
+def _criterion(iri: URIRef, f: dict[str, set]) -> Criterion:
+    value = _one(f, "value")
+    return Criterion(
+        iri=str(iri), label=_one(f, "label") or curie(iri),
+        quantitative=SMR.QuantitativeCriterion in f["kind"],
+        observable=_one(f, "observable"), comparator=_one(f, "comparator"),
+        value=float(value) if value is not None else None, unit=_one(f, "unit"),
+        statement=_one(f, "statement"), assessed_by=_one(f, "assessedBy"),
+        sources=tuple(sorted(str(v) for v in f["source"])),
+    )
+
+
+def _criterion_order(c: Criterion) -> tuple:
+    """Quantitative first, by observable, lower bounds before upper bounds, then by IRI."""
+    return (not c.quantitative, c.observable or "", c.comparator not in (">", ">="), c.iri)
+
+
+def _guards(store: Store) -> dict[str, tuple[float, float, str]]:
+    return {str(o): (float(lo), float(hi), str(u)) for o, lo, hi, u in store.select(GUARDS_QUERY).rows}
+
+
+def _citation(facts: GraphFacts, iri: str) -> dict:
+    source = facts.source(URIRef(iri))
+    return {"id": curie(source.iri), "citation": source.citation, "doi": source.doi, "pmid": source.pmid,
+            "url": source.url, "links": [address for _, address in source.links()]}
+
+
+def _one(fields: dict[str, set], key: str) -> str | None:
+    values = sorted(str(v) for v in fields.get(key, ()))
+    return values[0] if values else None
+
+
+def _local(iri: str | None) -> str:
+    return iri.rsplit("/", 1)[-1] if iri else ""
+
+
+__all__ = ["ACCEPTED", "HELD_OUT", "CHAMBERS", "Chain", "Criterion", "Knowledge", "Recommendation", "Step",
+           "read_knowledge"]

@@ -1,0 +1,106 @@
+"""The embedded engine: read -> link -> evaluate -> write, one patient at a time.
+
+Shared setup (:func:`prepare`) compiles the graph once and loads the user's SNOMED CT hierarchy;
+the Spark engine (:mod:`smr_kg.patients.spark`) uses the same setup and the same per-patient
+functions, so both engines give the same verdicts.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from ..errors import InputError, SmrKgError
+from .evaluate import Evaluator, PatientResult
+from .knowledge import Knowledge, read_knowledge
+from .link import Linker, SnomedHierarchy
+from .output import Writer, explain
+from .readers import DEFAULT_MEMORY_BYTES, read_records
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line decides; defaults are what ``smr-kg patients INPUT`` does."""
+
+    fmt: str = "csv"
+    explain: str | None = None
+    held_out: bool = False
+    superseded: bool = False
+    validate: str = "first"
+    memory_bytes: int = DEFAULT_MEMORY_BYTES
+    snomed_hierarchy: Path | None = None
+    strict: bool = False
+
+
+@dataclass
+class Summary:
+    """Counts for the closing line on stderr (never identifiers)."""
+
+    patients: int = 0
+    with_cause: int = 0
+    rejected: int = 0
+    unlinked: int = 0
+
+
+def prepare(store, options: Options) -> tuple[Knowledge, SnomedHierarchy | None]:
+    """The compiled graph and the user's hierarchy (read once, whatever the engine)."""
+    knowledge = read_knowledge(store, include_held_out=options.held_out)
+    hierarchy = SnomedHierarchy.from_rf2(options.snomed_hierarchy) if options.snomed_hierarchy else None
+    return knowledge, hierarchy
+
+
+def evaluator(knowledge: Knowledge, hierarchy: SnomedHierarchy | None, options: Options) -> Evaluator:
+    return Evaluator(knowledge, Linker(knowledge, hierarchy), superseded=options.superseded, held_out=options.held_out)
+
+
+def check_strict(result: PatientResult) -> None:
+    """``--strict``: the first impossible value stops the run, naming the patient and the field."""
+    if result.rejected:
+        r = result.rejected[0]
+        raise InputError(f"patient {result.patient}: {r['source']} {r['field']} ({r['observable']}): {r['problem']}")
+
+
+def run_embedded(files: list[Path], store, options: Options, out: TextIO,
+                 progress: Callable[[int], None] | None = None) -> Summary:
+    """Evaluate every patient of ``files`` and write them to ``out`` as they come."""
+    knowledge, hierarchy = prepare(store, options)
+    ev = evaluator(knowledge, hierarchy, options)
+    records = read_records(files, options.validate, options.memory_bytes, progress)
+    return write_results((ev.evaluate(r) for r in records), knowledge, options, out)
+
+
+def write_results(results: Iterable[PatientResult], knowledge: Knowledge, options: Options, out: TextIO) -> Summary:
+    """Write results in the chosen format (or the one explained patient); count them."""
+    summary = Summary()
+    writer = Writer(options.fmt, out, knowledge)
+    if options.explain is None:
+        writer.begin()
+    for result in results:
+        if options.strict:
+            check_strict(result)
+        summary.patients += 1
+        summary.with_cause += bool(result.causes)
+        summary.rejected += len(result.rejected)
+        summary.unlinked += result.unlinked
+        if options.explain is None:
+            writer.write(result)
+        elif result.patient == options.explain:
+            out.write(explain(result, knowledge))
+            return Summary(1, int(bool(result.causes)), len(result.rejected), result.unlinked)
+    if options.explain is not None:
+        raise SmrKgError(f"no patient {options.explain!r} in the input", exit_code=1)
+    writer.end()
+    return summary
+
+
+def report(summary: Summary, stream: TextIO = sys.stderr) -> None:
+    print(f"evaluated {summary.patients} patient{'s' if summary.patients != 1 else ''} "
+          f"({summary.with_cause} with a cause of secondary MR); {summary.rejected} impossible value"
+          f"{'s' if summary.rejected != 1 else ''} rejected (listed per patient in the output); "
+          f"{summary.unlinked} entries with no code the graph links", file=stream)
+
+
+__all__ = ["Options", "Summary", "check_strict", "evaluator", "prepare", "report", "run_embedded", "write_results"]
