@@ -23,7 +23,7 @@ from rdflib import namespace as ns
 from smr_kg import export, paths
 from smr_kg.export import serialize
 from smr_kg.jsonld import to_nquads
-from smr_kg.load import load_ontology
+from smr_kg.load import load_ontology, read_turtle
 from smr_kg.namespaces import SMR
 from smr_kg.prefixes import PREFIX_MAP, turtle_prefixes
 
@@ -262,3 +262,12 @@ def test_xml_export_refuses_a_property_it_cannot_name():
     with pytest.raises(export.SmrKgError, match="cannot be written as an RDF/XML property"):
         serialize(g, "xml")
     assert serialize(g, "ttl")  # Turtle can write it
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_full_export_reads_the_built_turtle_into_the_same_bytes_as_rdflib(built, built_graph, fmt):
+    """The full export parses dist/smr-kg.ttl with pyoxigraph (no rdflib graph): same bytes."""
+    dist, _ = built
+    triples = set(read_turtle(dist / paths.BUILT_TTL))
+    assert len(triples) == len(built_graph)
+    assert serialize(triples, fmt) == serialize(built_graph, fmt)

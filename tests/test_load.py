@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from rdflib import Graph, Literal
+
 from smr_kg.errors import InputError
 from smr_kg.load import load_files, load_ontology, ontology_files, parse_into
 
@@ -72,3 +74,21 @@ def test_malformed_json_names_line(tmp_path: Path) -> None:
     doc.write_text('{\n  "@id": "http://ex/a",\n  oops\n}')
     with pytest.raises(InputError, match="broken.jsonld:3"):
         parse_into(load_files([]), doc)
+
+
+def test_the_fast_turtle_path_reads_what_rdflib_reads() -> None:
+    """Ontology files go through pyoxigraph's parser; the graph must be the one rdflib parses,
+    lexical forms and language tags included (compared blank-node-insensitively)."""
+    from rdflib.compare import to_isomorphic
+
+    from smr_kg import paths
+    from smr_kg.load import turtle_files
+
+    for path in turtle_files(paths.ontology_dir(), "ontology"):
+        fast = parse_into(Graph(), path)
+        slow = Graph().parse(path, format="turtle")
+        assert len(fast) == len(slow) > 0
+        assert to_isomorphic(fast) == to_isomorphic(slow)
+        assert {(str(o), o.language, o.datatype) for o in fast.objects() if isinstance(o, Literal)} == {
+            (str(o), o.language, o.datatype) for o in slow.objects() if isinstance(o, Literal)
+        }

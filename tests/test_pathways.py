@@ -233,3 +233,32 @@ def test_a_web_page_as_the_only_source_is_flagged(facts: GraphFacts) -> None:
     assert facts.marks([page, guideline], [ECO_TRACEABLE]) == ()
     assert facts.marks([page], [ECO_NO_TRACEABLE_SUPPORT]) == ("no traceable reference",)
     assert facts.marks([], []) == ("no source recorded",)
+
+
+@pytest.mark.parametrize("concept", ["AtrialFibrillation", "LeftAtrialDilation", "SecondaryMitralRegurgitation"])
+def test_the_edges_about_a_concept_are_those_of_the_whole_read(dist_env, concept: str) -> None:
+    """lookup reads only a card's own edges (read_assertions(..., about=)); they must be exactly
+    the edges from or to the concept in the whole-graph read, evidence included."""
+    from smr_kg.lookup import OUTGOING
+    from smr_kg.pathways import read_assertions, read_held_out
+
+    store, iri = open_store(dist=dist_env), SMR[concept]
+    for read in (read_assertions, read_held_out):
+        whole = [a for a in read(store, OUTGOING) if iri in (a.subject, a.object)]
+        assert sorted(read(store, OUTGOING, iri), key=repr) == sorted(whole, key=repr)
+        assert whole or read is read_held_out
+
+
+def test_chains_read_from_the_closure_are_the_chains_of_the_whole_graph(dist_env) -> None:
+    """causal_paths walks only what is downstream of its start (read_downstream, through the
+    materialized smr:causallyUpstreamOf); from every condition and mechanism it must find exactly
+    the chains a walk over all causal edges finds."""
+    from smr_kg.pathways import CAUSAL_PROPERTIES, causal_paths, find_paths
+
+    facts = GraphFacts.read(open_store(dist=dist_env))
+    everything = facts.assertions(CAUSAL_PROPERTIES)
+    end = SMR.SecondaryMitralRegurgitation
+    starts = {a.subject for a in everything} - facts.subclasses(end)
+    assert len(starts) > 20
+    for start in sorted(starts):
+        assert causal_paths(facts, start, end) == find_paths(everything, start, end, ends=facts.subclasses(end))

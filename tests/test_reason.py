@@ -10,6 +10,8 @@ import pytest
 from smr_kg import reason
 from smr_kg.errors import ReasonerError
 from smr_kg.load import load_files, ontology_files
+from rdflib import URIRef
+
 from smr_kg.namespaces import SMR
 
 FIXTURES = Path(__file__).parent / "fixtures" / "build"
@@ -79,6 +81,58 @@ def test_logical_graph_drops_axiom_annotations() -> None:
     logical = reason.logical_graph(graph)
     assert not list(logical.subjects(RDF.type, OWL.Axiom))
     assert (SMR.Child, None, None) in logical
+
+
+EXTENSION = """
+@prefix smr: <https://w3id.org/smr-kg/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix ex: <https://example.org/split/> .
+# simple classes: a taxonomy with existentials, a subclass inheriting them
+ex:MechA a owl:Class ; rdfs:subClassOf smr:PathophysiologicalMechanism ,
+    [ a owl:Restriction ; owl:onProperty smr:actsOn ; owl:someValuesFrom ex:PartA ] .
+ex:MechB a owl:Class ; rdfs:subClassOf ex:MechA .
+ex:PartA a owl:Class ; rdfs:subClassOf smr:AnatomicalStructure ,
+    [ a owl:Restriction ; owl:onProperty smr:partOf ; owl:someValuesFrom smr:LeftVentricle ] .
+# a simple class whose only parent is reached through a domain: acting on makes it a mechanism
+ex:Unparented a owl:Class ;
+    rdfs:subClassOf [ a owl:Restriction ; owl:onProperty smr:actsOn ; owl:someValuesFrom ex:PartA ] .
+# a kind of a union-defined class: classified by the core, not simple
+ex:Repair a owl:Class ; rdfs:subClassOf smr:SurgicalMitralValveRepair .
+# under a union-defined class and a class disjoint with every member of the union
+ex:Impossible a owl:Class ; rdfs:subClassOf smr:MitralValveIntervention , smr:Condition .
+"""
+
+
+@needs_java
+def test_modular_reasoning_concludes_what_hermit_concludes_on_the_whole_ontology() -> None:
+    """The split (core + probes, smr_kg.reason_split) against HermiT given everything."""
+    graph = load_files(ontology_files())
+    whole = reason.classify(graph, modular=False)
+    modular = reason.classify(graph)
+    assert modular.superclasses == whole.superclasses
+    assert modular.inferred_parents == whole.inferred_parents
+    assert modular.parents == whole.parents
+    graph.parse(data=EXTENSION.replace("ex:Impossible", "# ex:Impossible"), format="turtle")
+    whole, modular = reason.classify(graph, modular=False), reason.classify(graph)
+    assert modular.superclasses == whole.superclasses
+    assert modular.inferred_parents == whole.inferred_parents
+    assert modular.parents == whole.parents
+    ex = "https://example.org/split/"
+    assert SMR.PathophysiologicalMechanism in modular.superclasses[URIRef(ex + "Unparented")]
+    assert URIRef(ex + "MechA") in modular.superclasses[URIRef(ex + "MechB")]
+    assert SMR.MitralValveIntervention in modular.superclasses[URIRef(ex + "Repair")]
+
+
+@needs_java
+@pytest.mark.parametrize("modular", (True, False))
+def test_unsatisfiable_simple_classes_are_named_like_hermit_names_them(modular: bool) -> None:
+    graph = load_files(ontology_files() + [FIXTURES / "unsatisfiable.ttl"])
+    graph.parse(data=EXTENSION, format="turtle")
+    with pytest.raises(ReasonerError) as err:
+        reason.classify(graph, modular=modular)
+    assert str(SMR.BadMechanism) in err.value.message
+    assert "https://example.org/split/Impossible" in err.value.message
 
 
 def test_every_axiom_the_reasoner_sees_is_definitional() -> None:

@@ -51,9 +51,8 @@ def fixture_endpoint(fixture_graph: Graph, tmp_path_factory: pytest.TempPathFact
     from smr_kg.store import OxigraphStore
 
     dist = tmp_path_factory.mktemp("fixture-dist")
-    ntriples = fixture_graph.serialize(format="nt", encoding="utf-8")
     publish(dist, fixture_graph.serialize(format="turtle", encoding="utf-8"),
-            lambda directory: OxigraphStore.write(ntriples, directory), {})
+            lambda directory: OxigraphStore.write_triples(fixture_graph, directory), {})
     yield from served(dist, workers=1)
 
 

@@ -12,6 +12,8 @@ otherwise the build records that it has no inferences and the commands reading i
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -142,6 +144,7 @@ def build_graph(
     with step("materializing edges"):
         added = materialize(graph, superclasses, result.inferred_parents if result else ())
         graph += added.graph
+        added.graph = Graph()  # its triples are in the graph now; a second copy would double the memory
         graph += mapping_graph(ontology_dir)  # links to clinical vocabularies (ontology/mappings/)
     report = BuildReport(
         classes=len({c for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}),
@@ -171,38 +174,55 @@ def checked_graph(
     ``query``/``export --input`` use without writing anything."""
     graph, report = build_graph(ontology_dir, reasoner=reasoner, update_inferences=update_inferences, inputs=inputs)
     if validate:
-        from .validate import require_valid
-
-        with step("validating with SHACL"):
-            checked = require_valid(graph, origin=lambda node: origin(node, inputs))
-        report.validation = f"SHACL: {checked.summary_line()}"
-        report.seconds += checked.seconds
+        report.seconds += _gate(graph, report, inputs)
     return graph, report
+
+
+def _gate(graph: Graph, report: BuildReport, inputs: Sequence[Extension], store=None) -> float:
+    """The SHACL gate (in ``store`` when given): raise naming the shapes, nodes and the input files
+    they come from, or record the summary in ``report``; returns its seconds."""
+    from .validate import require_valid
+
+    with step("validating with SHACL"):
+        checked = require_valid(graph, store=store, origin=lambda node: origin(node, inputs))
+    report.validation = f"SHACL: {checked.summary_line()}"
+    return checked.seconds
 
 
 def build(
     ontology_dir: Path | None = None, dist: Path | None = None, reasoner: bool = True, validate: bool = True,
-    update_inferences: bool = False, inputs: Sequence[Extension] = (),
+    update_inferences: bool = False, started: float | None = None, inputs: Sequence[Extension] = (),
 ) -> BuildReport:
     """Build and publish a new ``dist/`` build; nothing changes there if any step fails, including
     an error-level SHACL violation (``validate``; see shapes/ and :mod:`smr_kg.validate`) or an
-    input that contradicts the core ontology."""
+    input that contradicts the core ontology.
+
+    The shapes run in the new store, written once to a temporary directory and moved into the
+    build when it passes (a rename on the same file system). ``started`` (a ``time.perf_counter()``
+    value) is when the caller began, so the reported time is the whole build, imports and writing
+    included.
+    """
+    started = time.perf_counter() if started is None else started
     from . import __version__
-    from .dist import refuse_foreign, publish
-    from .export import Canonical, to_ntriples, to_turtle
+    from .dist import publish, refuse_foreign
+    from .export import Canonical, to_turtle
     from .store import OxigraphStore
 
     dist = Path(dist) if dist else paths.dist_dir()
     refuse_foreign(dist)  # before minutes of work, not after
-    graph, report = checked_graph(ontology_dir, reasoner=reasoner, validate=validate, inputs=inputs,
-                                  update_inferences=update_inferences)
+    graph, report = build_graph(ontology_dir, reasoner=reasoner, update_inferences=update_inferences, inputs=inputs)
     # The export module's canonical writer: the same ontology gives a byte-identical dist/smr-kg.ttl,
     # so diffs between builds show only what changed.
     canonical = Canonical(graph)
-    turtle = to_turtle(canonical).encode("utf-8")
-    ntriples = to_ntriples(canonical).encode("utf-8")
-    info = {"smr-kg": __version__, "triples": report.triples, "reasoned": reasoner,
-            "inferences": report.inferences}
-    publish(dist, turtle, lambda directory: OxigraphStore.write(ntriples, directory), info)
+    with tempfile.TemporaryDirectory(prefix="smr-kg-store-") as scratch:
+        store_dir = Path(scratch) / paths.STORE_DIR
+        OxigraphStore.write_triples(((canonical.term(s), p, canonical.term(o)) for s, p, o in graph), store_dir)
+        if validate:
+            _gate(graph, report, inputs, OxigraphStore.open(store_dir))
+        turtle = to_turtle(canonical).encode("utf-8")
+        info = {"smr-kg": __version__, "triples": report.triples, "reasoned": reasoner,
+                "inferences": report.inferences}
+        publish(dist, turtle, lambda directory: shutil.move(store_dir, directory), info)
     report.output = dist / paths.BUILT_TTL
+    report.seconds = time.perf_counter() - started
     return report

@@ -24,7 +24,7 @@ import hashlib
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -63,12 +63,13 @@ def load_graph(which: str = "full", dist: Path | None = None, ontology_dir: Path
         return load_ontology(ontology_dir)
     if which == "full":
         from .dist import current
+        from .load import read_turtle
 
-        return Graph().parse(data=current(dist).read_turtle(), format="turtle")
+        return set(read_turtle(current(dist).read_turtle()))
     raise InputError(f"unknown graph {which!r} (choose from {', '.join(GRAPHS)})")
 
 
-def serialize(graph: Graph, fmt: str) -> bytes:
+def serialize(graph: Graph | Collection[tuple[Node, URIRef, Node]], fmt: str) -> bytes:
     """``graph`` in format ``fmt`` (a key of :data:`FORMATS`), as deterministic UTF-8 bytes."""
     writers: dict[str, Callable[[Canonical], str | bytes]] = {
         "ttl": to_turtle, "nt": to_ntriples, "jsonld": to_jsonld, "xml": to_rdfxml,
@@ -83,7 +84,10 @@ def serialize(graph: Graph, fmt: str) -> bytes:
     return out if isinstance(out, bytes) else out.encode("utf-8")
 
 
-def export(fmt: str, which: str = "full", output: Path | None = None, graph: Graph | None = None) -> bytes:
+def export(
+    fmt: str, which: str = "full", output: Path | None = None,
+    graph: Graph | Collection[tuple[Node, URIRef, Node]] | None = None,
+) -> bytes:
     """Serialize ``graph`` (default: the chosen graph, :func:`load_graph`); write it to ``output``
     when given (by the rules of :mod:`smr_kg.outputs`: atomic, never over an input or the build).
     Returns the bytes."""
@@ -99,10 +103,14 @@ def export(fmt: str, which: str = "full", output: Path | None = None, graph: Gra
 
 
 class Canonical:
-    """A graph with stable blank-node labels and the structure the writers need (see module doc)."""
+    """A graph with stable blank-node labels and the structure the writers need (see module doc).
 
-    def __init__(self, graph: Graph) -> None:
+    ``graph`` is an rdflib graph or any collection of distinct triples of rdflib terms (the
+    export of a large built graph reads them without building an rdflib graph)."""
+
+    def __init__(self, graph: Graph | Collection[tuple[Node, URIRef, Node]]) -> None:
         self.graph = graph
+        self.nt = _Memo(_nt)
         self.out: dict[Node, list[tuple[URIRef, Node]]] = defaultdict(list)
         self.inc: dict[BNode, list[tuple[Node, URIRef]]] = defaultdict(list)
         for s, p, o in graph:
@@ -124,7 +132,7 @@ class Canonical:
     def key(self, node: Node) -> str:
         """``node``'s canonical text; computed bottom-up without recursion (long rdf:Lists are deep)."""
         if not isinstance(node, BNode):
-            return _nt(node)
+            return self.nt(node)
         if node in self.shared:
             return f"_:{self._shared_color[node]}"
         stack = [node]
@@ -138,14 +146,14 @@ class Canonical:
                 stack.extend(pending)
                 continue
             stack.pop()
-            parts = sorted(f"{_nt(p)} {self._known(o)}" for p, o in self.out.get(current, ()))
+            parts = sorted(f"{self.nt(p)} {self._known(o)}" for p, o in self.out.get(current, ()))
             self._key[current] = "[" + " ; ".join(parts) + "]"
         return self._key[node]
 
     def _known(self, node: Node) -> str:
         if isinstance(node, BNode):
             return f"_:{self._shared_color[node]}" if node in self.shared else self._key[node]
-        return _nt(node)
+        return self.nt(node)
 
     def _reachable_inline(self, candidates: set[BNode]) -> set[BNode]:
         """Candidates reachable from a non-candidate subject (a cycle of once-used nodes is not)."""
@@ -166,9 +174,9 @@ class Canonical:
             self._key.clear()  # inline keys embed the colours of the previous round
             self._shared_color = {
                 b: _digest(
-                    "|".join(sorted(f"{_nt(p)} {self.key(o)}" for p, o in self.out.get(b, ())))
+                    "|".join(sorted(f"{self.nt(p)} {self.key(o)}" for p, o in self.out.get(b, ())))
                     + " <- "
-                    + "|".join(sorted(f"{self.key(s)} {_nt(p)}" for s, p in self.inc.get(b, ())))
+                    + "|".join(sorted(f"{self.key(s)} {self.nt(p)}" for s, p in self.inc.get(b, ())))
                 )
                 for b in self.shared
             }
@@ -184,7 +192,7 @@ class Canonical:
         while queue:
             parent_label, parent = queue.pop()
             children = {
-                o: _digest(f"{parent_label} {_nt(p)} {self.key(o)}")
+                o: _digest(f"{parent_label} {self.nt(p)} {self.key(o)}")
                 for p, o in self.out.get(parent, ())
                 if o in self.inline
             }
@@ -201,7 +209,7 @@ class Canonical:
     def triples(self) -> list[tuple[Node, URIRef, Node]]:
         """All triples with canonical labels, sorted by their N-Triples text."""
         triples = [(self.term(s), p, self.term(o)) for s, p, o in self.graph]
-        return sorted(triples, key=lambda t: (_nt(t[0]), _nt(t[1]), _nt(t[2])))
+        return sorted(triples, key=lambda t: (self.nt(t[0]), self.nt(t[1]), self.nt(t[2])))
 
     def named_subjects(self) -> list[URIRef]:
         """IRI subjects, ontology headers first, then by IRI."""
@@ -258,9 +266,12 @@ def to_turtle(canon: Canonical) -> str:
     return "\n".join(lines) + "\n\n" + "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
-def to_ntriples(canon: Canonical) -> str:
-    """N-Triples, one sorted line per triple, canonical blank-node labels."""
-    return "".join(f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in canon.triples())
+def to_ntriples(canon: Canonical, sort: bool = True) -> str:
+    """N-Triples, one line per triple, canonical blank-node labels; sorted unless ``sort`` is
+    False (loading a store needs no order, and sorting 1M lines by their text takes seconds)."""
+    nt = canon.nt
+    triples = canon.triples() if sort else ((canon.term(s), p, canon.term(o)) for s, p, o in canon.graph)
+    return "".join(f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in triples)
 
 
 def to_rdfxml(canon: Canonical) -> str:
@@ -308,15 +319,11 @@ def to_rdfxml(canon: Canonical) -> str:
 
 
 def to_jsonld(canon: Canonical) -> str:
-    """Compacted JSON-LD 1.1 by PyLD from the canonical triples, with the context embedded."""
-    from pyld import jsonld
-
-    from .jsonld import offline_loader, to_dataset
+    """Compacted JSON-LD 1.1 by PyLD's algorithms from the canonical triples, context embedded."""
+    from .jsonld import compact_triples
 
     context = published_context()
-    options = {"documentLoader": offline_loader}
-    expanded = jsonld.from_rdf(to_dataset(canon.triples()), dict(options))
-    compacted = jsonld.compact(expanded, context, options)
+    compacted = compact_triples(canon.triples(), context)
     nodes = compacted.get("@graph", [] if set(compacted) == {"@context"} else None)
     if nodes is None:  # a single node compacts to a bare object; keep the document shape stable
         nodes = [{k: v for k, v in compacted.items() if k != "@context"}]
@@ -343,8 +350,12 @@ class _TurtleWriter:
         self.canon = canon
         # Longest namespace first, so obo:... never shadows a longer, more specific prefix.
         self.namespaces = sorted(namespaces, key=lambda kv: -len(kv[1]))
+        self._names = _Memo(self._name)
 
     def name(self, node: Node) -> str:
+        return self._names(node)
+
+    def _name(self, node: Node) -> str:
         if isinstance(node, URIRef):
             if node == RDF.type:
                 return "a"
@@ -415,6 +426,23 @@ class _XmlNames:
 
     def declarations(self) -> list[tuple[str, str]]:
         return sorted(self.used.items())
+
+
+class _Memo:
+    """A term's text, computed once per term: the writers ask for the same IRIs again and again
+    (3.4M calls for 340k triples). Literals are keyed by lexical form, language and datatype as
+    written, since rdflib calls "1" and "01" (integers) or "en" and "EN" (tags) equal."""
+
+    def __init__(self, render: Callable[[Node], str]) -> None:
+        self._render = render
+        self._cache: dict[object, str] = {}
+
+    def __call__(self, node: Node) -> str:
+        key = (str(node), node.language, node.datatype) if isinstance(node, Literal) else node
+        text = self._cache.get(key)
+        if text is None:
+            text = self._cache[key] = self._render(node)
+        return text
 
 
 def _nt(node: Node) -> str:

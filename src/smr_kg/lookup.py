@@ -178,7 +178,7 @@ def build_card(store: Store, iri: URIRef, matched: tuple[str, str] | None = None
          and (str(m.predicate_iri), str(m.object_iri)) in linked),
         key=lambda m: (vocab.get(m.vocabulary, 99), order[m.predicate_id], m.object_id),
     )
-    assertions = read_assertions(store, OUTGOING) + (read_held_out(store, OUTGOING) if held_out else [])
+    assertions = read_assertions(store, OUTGOING, iri) + (read_held_out(store, OUTGOING, iri) if held_out else [])
     card.outgoing = [a for a in assertions if a.subject == iri]
     card.incoming = [a for a in assertions if a.object == iri and a.property in INCOMING]
     for c, direction, _ in store.select(_CONDITIONS_QUERY, {"x": iri}).rows:
@@ -189,15 +189,16 @@ def build_card(store: Store, iri: URIRef, matched: tuple[str, str] | None = None
     if iri != target and not facts.is_a(iri, target):
         chains = causal_paths(facts, iri, target, max_paths=MAX_CHAINS, held_out=held_out)
         card.chains = chains if chains.paths else None
-    card.expressions = [e for e in cause_expressions(store, mappings=mappings) if e.cause == iri]
+    card.expressions = [e for e in cause_expressions(store, mappings=mappings, cause=iri) if e.cause == iri]
     return card
 
 
-def lookup(store: Store, term: str, held_out: bool = False) -> list[Card]:
+def lookup(store: Store, term: str, held_out: bool = False, facts: GraphFacts | None = None) -> list[Card]:
     """The card(s) of what ``term`` denotes (several only for a code linked to several concepts);
-    ``held_out`` adds the held-out claims, flagged."""
+    ``held_out`` adds the held-out claims, flagged. ``facts``: the graph's facts if the caller
+    has read them already (reading them is most of a lookup's time on a large graph)."""
     found = find(store, term)
-    facts = GraphFacts.read(store)
+    facts = facts or GraphFacts.read(store)
     mappings = read_mappings()
     return [build_card(store, iri, matched, facts, mappings, held_out) for iri, matched in found]
 

@@ -24,6 +24,7 @@ do not list as relationships: this export is how OBO tools get them.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
@@ -80,8 +81,11 @@ def obograph(graph: Graph) -> dict:
     return {"graphs": [{"id": str(ONTOLOGY_IRI), "meta": meta, "nodes": nodes, "edges": edges}]}
 
 
-def to_obograph_json(graph: Graph) -> str:
-    """:func:`obograph` as deterministic JSON text."""
+def to_obograph_json(graph: Graph | Iterable[tuple]) -> str:
+    """:func:`obograph` as deterministic JSON text (of a graph, or of triples as the full export reads them)."""
+    if not isinstance(graph, Graph):
+        triples, graph = graph, Graph()
+        graph.addN((s, p, o, graph) for s, p, o in triples)
     return json.dumps(obograph(graph), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 

@@ -79,8 +79,12 @@ SELECT ?s ?p ?o ?ax ?key ?value WHERE {
 SOURCES_QUERY = _PREFIXES + """
 # Every evidence source and seed reference with the fields a citation is made of.
 SELECT ?src ?key ?value WHERE {
-  { ?src a/rdfs:subClassOf* smr:EvidenceSource } UNION { ?src a smr:SeedReference }
-  FILTER(isIRI(?src))
+  # the sources first, in a sub-select: pyoxigraph otherwise scans every triple of the graph
+  # for ?src ?key ?value and joins afterwards (14 s instead of 0.7 s at 1M triples)
+  { SELECT DISTINCT ?src WHERE {
+      { ?src a/rdfs:subClassOf* smr:EvidenceSource } UNION { ?src a smr:SeedReference }
+      FILTER(isIRI(?src))
+  } }
   ?src ?key ?value .
   FILTER(?key IN (rdfs:label, dcterms:title, dcterms:bibliographicCitation, dcterms:issued,
                   smr:doi, smr:pmid, smr:url, smr:nctId, smr:referenceNumber,
@@ -270,22 +274,32 @@ def curie(iri: Node) -> str:
     return converter().compress(str(iri)) or str(iri)
 
 
-def read_assertions(store: Store, properties: Iterable[URIRef]) -> list[Assertion]:
-    """Direct edges of ``properties`` with the evidence of their accepted claims.
+def read_assertions(store: Store, properties: Iterable[URIRef], about: URIRef | None = None) -> list[Assertion]:
+    """Direct edges of ``properties`` with the evidence of their accepted claims; only those
+    from or to ``about`` when given (a concept card needs its own edges, not the graph's).
 
     An edge can have several claims (the same statement from two rows or files, or a claim and
     the one the build derived for a subclass); asserted claims win over derived ones, and the
     evidence of all asserted claims is merged.
     """
-    values = " ".join(f"<{p}>" for p in properties)
-    return _assertions_from_rows(store.select(ASSERTIONS_QUERY % values).rows)
+    return _assertions_from_rows(_rows(store, ASSERTIONS_QUERY, properties, about))
 
 
-def read_held_out(store: Store, properties: Iterable[URIRef]) -> list[Assertion]:
+def read_held_out(store: Store, properties: Iterable[URIRef], about: URIRef | None = None) -> list[Assertion]:
     """The held-out claims (hypothesis, contested, unsupported) of ``properties``, one per
-    subject/predicate/object, for outputs that show them on request, flagged."""
-    values = " ".join(f"<{p}>" for p in properties)
-    return _assertions_from_rows(store.select(HELD_OUT_QUERY % values).rows)
+    subject/predicate/object, for outputs that show them on request, flagged (``about``: as
+    for :func:`read_assertions`)."""
+    return _assertions_from_rows(_rows(store, HELD_OUT_QUERY, properties, about))
+
+
+def _rows(store: Store, query: str, properties: Iterable[URIRef], about: URIRef | None) -> list[tuple]:
+    """The rows of ``query`` for ``properties``, bound to edges from or to ``about`` if given
+    (an edge from ``about`` to itself comes once)."""
+    text = query % " ".join(f"<{p}>" for p in properties)
+    if about is None:
+        return store.select(text).rows
+    outgoing = store.select(text, {"s": about}).rows
+    return outgoing + [row for row in store.select(text, {"o": about}).rows if row[0] != about]
 
 
 def _assertions_from_rows(rows: Iterable[tuple]) -> list[Assertion]:
@@ -432,8 +446,23 @@ def causal_paths(facts: GraphFacts, start: URIRef, end: URIRef, max_paths: int =
     """Every causal chain from ``start`` to ``end`` or to a subclass of it: causing atrial SMR
     is causing SMR, so those chains are answers too (the last step says which kind). Only
     accepted claims are steps unless ``held_out`` (then held-out steps are flagged)."""
-    steps = facts.assertions(CAUSAL_PROPERTIES, held_out=held_out)
+    if held_out:  # held-out claims have no edge, hence no closure to narrow the walk with
+        steps = facts.assertions(CAUSAL_PROPERTIES, held_out=True)
+    else:
+        steps = read_downstream(facts.store, CAUSAL_PROPERTIES, start)
     return find_paths(steps, start, end, max_paths, ends=facts.subclasses(end))
+
+
+_DOWNSTREAM_QUERY = _PREFIXES + "SELECT ?x ?start WHERE { ?start smr:causallyUpstreamOf ?x FILTER(isIRI(?x)) }"
+
+
+def read_downstream(store: Store, properties: Iterable[URIRef], start: URIRef) -> list[Assertion]:
+    """The edges of ``properties`` leaving ``start`` or anything causally downstream of it: all
+    a walk from ``start`` can take. The build materializes the closure smr:causallyUpstreamOf of
+    the causal edges, so this reads a chain's worth of edges, not the whole graph's."""
+    nodes = {start} | {row[0] for row in store.select(_DOWNSTREAM_QUERY, {"start": start}).rows}
+    text = ASSERTIONS_QUERY % " ".join(f"<{p}>" for p in properties)
+    return _assertions_from_rows([row for node in sorted(nodes) for row in store.select(text, {"s": node}).rows])
 
 
 class References:
@@ -585,5 +614,5 @@ def _is_true(values: list[Node] | None) -> bool:
 __all__ = [
     "Assertion", "CAUSAL_PROPERTIES", "PHRASES", "GraphFacts", "PathResult", "References", "Source",
     "causal_paths", "connected", "curie", "find_paths", "paths_json", "read_ancestors", "read_assertions",
-    "read_held_out", "read_sources", "render_tree",
+    "read_downstream", "read_held_out", "read_sources", "render_tree",
 ]

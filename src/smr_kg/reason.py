@@ -54,22 +54,30 @@ def java_available() -> bool:
 
 def logical_graph(graph: Graph) -> Graph:
     """The logical axioms of ``graph``: no owl:Axiom annotations, no annotation assertions."""
-    axiom_nodes = set(graph.subjects(RDF.type, OWL.Axiom))
     logical = Graph()
-    for s, p, o in graph:
-        if s in axiom_nodes or p not in LOGICAL_PREDICATES:
-            continue
-        if p == RDF.type and o == OWL.Axiom:
-            continue
-        logical.add((s, p, o))
-    # Declarations of annotation properties keep owlready2 from guessing their kind.
-    for prop in graph.subjects(RDF.type, OWL.AnnotationProperty):
-        logical.add((prop, RDF.type, OWL.AnnotationProperty))
+    for triple in logical_triples(graph):
+        logical.add(triple)
     return logical
 
 
-def classify(graph: Graph) -> ReasonerResult:
-    """Run HermiT on ``graph``; raise :class:`ReasonerError` if it is inconsistent or incoherent."""
+def logical_triples(graph: Graph) -> list[tuple]:
+    """The triples of :func:`logical_graph`, as a list (cheaper to walk than an rdflib graph)."""
+    axiom_nodes = set(graph.subjects(RDF.type, OWL.Axiom))
+    logical = {
+        (s, p, o) for s, p, o in graph
+        if s not in axiom_nodes and p in LOGICAL_PREDICATES and not (p == RDF.type and o == OWL.Axiom)
+    }
+    # Declarations of annotation properties keep owlready2 from guessing their kind.
+    logical.update((prop, RDF.type, OWL.AnnotationProperty) for prop in graph.subjects(RDF.type, OWL.AnnotationProperty))
+    return list(logical)
+
+
+def classify(graph: Graph, modular: bool = True) -> ReasonerResult:
+    """Run HermiT on ``graph``; raise :class:`ReasonerError` if it is inconsistent or incoherent.
+
+    ``modular``: HermiT sees only the core of the ontology plus one probe per kind of simple
+    class (:mod:`smr_kg.reason_split`), with the same conclusions; False gives it everything.
+    """
     if not java_available():
         raise ReasonerError(
             "Java was not found on PATH: HermiT (the OWL reasoner) needs Java 11 or newer. "
@@ -78,11 +86,15 @@ def classify(graph: Graph) -> ReasonerResult:
         )
     import owlready2
 
+    from .reason_split import PROBE, Split, expand, split
+
     started = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix="smr-kg-reason-"))
     try:
         nt = workdir / "ontology.nt"
-        logical_graph(graph).serialize(nt, format="nt", encoding="utf-8")
+        logical = logical_triples(graph)
+        parts = split(logical) if modular else Split(logical_graph(graph))
+        parts.core.serialize(nt, format="nt", encoding="utf-8")
         world = owlready2.World()
         onto = world.get_ontology(nt.as_uri()).load(format="ntriples")
         try:
@@ -98,8 +110,10 @@ def classify(graph: Graph) -> ReasonerResult:
             ) from None
         except owlready2.OwlReadyJavaError as exc:
             raise ReasonerError(f"HermiT failed to run: {str(exc).strip()[:500]}") from None
+        failed = {str(c.iri) for c in world.inconsistent_classes() if c is not owlready2.Nothing}
         unsatisfiable = sorted(
-            str(c.iri) for c in world.inconsistent_classes() if c is not owlready2.Nothing
+            {c for c in failed if not c.startswith(PROBE)}
+            | {str(c) for c, probe in parts.probe_of.items() if str(probe) in failed}
         )
         if unsatisfiable:
             labels = ", ".join(_named(graph, iri) for iri in unsatisfiable)
@@ -109,7 +123,13 @@ def classify(graph: Graph) -> ReasonerResult:
                 "instead of a mechanism.",
                 unsatisfiable=tuple(unsatisfiable),
             )
-        return _hierarchy(graph, world, time.perf_counter() - started)
+        result = _hierarchy(graph, world, time.perf_counter() - started)
+        result.superclasses, result.parents, simple_inferred = expand(parts, result.superclasses, result.parents)
+        result.inferred_parents = {
+            (c, p) for c, p in result.inferred_parents if not str(c).startswith(PROBE) and not str(p).startswith(PROBE)
+        } | simple_inferred
+        result.seconds = time.perf_counter() - started
+        return result
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -114,17 +114,20 @@ def compose(focus_curie: str, focus_term: str, value_curie: str, value_term: str
 
 def cause_expressions(
     store: Store, condition: URIRef = SMR.SecondaryMitralRegurgitation, mappings: Iterable[Mapping] | None = None,
+    cause: URIRef | None = None,
 ) -> list[Expression]:
-    """An expression for every cause of ``condition`` whose SNOMED CT code is confirmed, by cause label."""
+    """An expression for every cause of ``condition`` whose SNOMED CT code is confirmed, by cause
+    label; only for ``cause`` when given (a concept card, not the whole list)."""
     rows = [m for m in (mappings if mappings is not None else read_mappings()) if m.object_id.startswith("SNOMEDCT:")]
     focus = _best(rows, prefixes.compress(condition), FOCUS_PREDICATES)
     if focus is None:
         return []
     found = []
-    for cause, _ in store.select(_CAUSES_QUERY, {"target": condition}).rows:
-        value = _best(rows, prefixes.compress(cause), VALUE_PREDICATES)
+    bindings = {"target": condition, **({"cause": cause} if cause is not None else {})}
+    for found_cause, _ in store.select(_CAUSES_QUERY, bindings).rows:
+        value = _best(rows, prefixes.compress(found_cause), VALUE_PREDICATES)
         if value is not None:
-            found.append(Expression(condition, cause, focus, value))
+            found.append(Expression(condition, found_cause, focus, value))
     return sorted(found, key=lambda e: (e.value.subject_label.lower(), str(e.cause)))
 
 

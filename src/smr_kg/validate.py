@@ -1,16 +1,10 @@
 """Validate a graph against the SHACL shapes in ``shapes/`` and report what a curator must fix.
 
-One report, three engines, chosen for speed without changing what a shape means:
-
-* SHACL Core shapes run in pyshacl with inference off (the built graph already holds the
-  reasoned hierarchy; RDFS inference cost up to 7x and adds nothing).
-* SHACL-SPARQL constraints are standard SHACL in the shapes files, but pyshacl runs each query
-  once per focus node (about 3 ms a node). Here each runs once over the whole graph in pyoxigraph
-  with ``$this`` unbound, and only rows whose ``$this`` is a target of the shape are kept: the
-  same results as per-node evaluation (tests compare them with pyshacl's) at a fraction of the cost.
-* The SNOMED CT check digit cannot be computed in SHACL or SPARQL. Its shape is declared in
-  ``shapes/domain.ttl`` with ``sh:deactivated true`` (other engines skip it) and implemented here
-  with :mod:`smr_kg.sctid`.
+One report, three engines (:mod:`smr_kg.validate_engines`), chosen for speed without changing
+what a shape means: SHACL Core compiled to SPARQL and SHACL-SPARQL constraints run whole-graph in
+the store (pyshacl only for shapes the compiler does not support), and the SNOMED CT check digit,
+which SHACL cannot express, in Python behind a deactivated shape. This module holds the results,
+the orchestration and the report formats.
 
 Every result carries the shape IRI, focus node, path, value, message and severity, and the
 shape's fix hint (``smrsh:fix``), whichever engine found it. Violations fail; warnings fail only
@@ -20,24 +14,20 @@ when strict.
 from __future__ import annotations
 
 import json
-import re
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
+from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from . import paths, prefixes
 from .errors import InputError, SmrKgError
 from .load import DEFAULT_MAX_MB, PROGRESS_BYTES, load_files, load_ontology, turtle_files
-from .namespaces import OBOINOWL
-from .sctid import SNOMED_NAMESPACE, check_sctid
 
 SMRSH = Namespace("https://w3id.org/smr-kg/shapes/")
 """The namespace of smr-kg's shapes (and of ``smrsh:fix``, the fix hint of a shape)."""
@@ -45,8 +35,6 @@ SMRSH = Namespace("https://w3id.org/smr-kg/shapes/")
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 """SHACL severities, most severe first, with the names reports use."""
 
-MAPPING_PROPERTIES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
-_SNOMED_XREF = re.compile(r"(?:SNOMED(?:CT)?(?:_[A-Z0-9_]+)?|SCTID):(.*)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -106,6 +94,8 @@ def shape_files(directory: Path | None = None) -> list[Path]:
 
 def load_shapes(directory: Path | None = None) -> Graph:
     """Every ``shapes/*.ttl`` file in one graph; a file that does not parse is bad input."""
+    from .validate_engines import PYTHON_CHECKS
+
     shapes = load_files(shape_files(directory))
     for shape in PYTHON_CHECKS:
         if (shape, SH.deactivated, Literal(True)) not in shapes:
@@ -123,23 +113,43 @@ def load_shapes(directory: Path | None = None) -> Graph:
 
 def validate_graph(data: Graph, shapes: Graph | None = None, store=None) -> Report:
     """Validate ``data``; ``store`` is a :mod:`smr_kg.store` engine over the same triples
-    (made from ``data`` when not given) for the SPARQL constraints."""
+    (made from ``data`` when not given), where the compiled shapes run."""
     from .store import store_for_graph
+
+    return validate_store(store if store is not None else store_for_graph(data), shapes, lambda: data)
+
+
+def validate_store(store, shapes: Graph | None = None, data: Callable[[], Graph] | None = None) -> Report:
+    """Validate the triples of ``store`` (any engine of :mod:`smr_kg.store`).
+
+    SHACL Core shapes run as compiled SPARQL (:mod:`smr_kg.shacl_core`) and SHACL-SPARQL
+    constraints once over the whole graph, both in the store; only shapes the compiler does not
+    support need the graph in rdflib for pyshacl, and ``data()`` is called for it only then.
+    """
+    from .shacl_core import compile_shapes
+    from .validate_engines import (
+        _compiled_results, _core_results, _count_triples, _display_names, _fix, _plain_strings, _python_results,
+        _sparql_results,
+    )
 
     started = time.perf_counter()
     shapes = load_shapes() if shapes is None else shapes
-    data = _plain_strings(data)
     clock = [time.perf_counter()]
 
     def lap() -> float:
         clock.append(time.perf_counter())
         return clock[-1] - clock[-2]
 
-    found = _core_results(data, shapes)
+    checks, unsupported = compile_shapes(shapes)
+    found = _compiled_results(store, shapes, checks)
+    if unsupported:
+        if data is None:
+            raise SmrKgError(f"shapes {', '.join(_compact(s) for s in unsupported)} need pyshacl, which needs the graph")
+        found += _core_results(_plain_strings(data()), shapes, unsupported)
     timings = {"core": lap()}
-    found += _sparql_results(store if store is not None else store_for_graph(data), shapes)
+    found += _sparql_results(store, shapes)
     timings["sparql"] = lap()
-    found += _python_results(data, shapes)
+    found += _python_results(store, shapes)
     timings["python"] = lap()
     # one result per (shape, focus, path, value, message): a value that fails two constraints of
     # one shape (say sh:nodeKind and sh:node) is one problem to fix
@@ -151,25 +161,27 @@ def validate_graph(data: Graph, shapes: Graph | None = None, store=None) -> Repo
     named = {r.shape for r in results}
     return Report(
         results=results,
-        triples=len(data),
+        triples=_count_triples(store),
         shapes=len(set(shapes.subjects(SMRSH.fix, None))),
         seconds=time.perf_counter() - started,
         timings=timings,
-        names={n: _display_name(data, n) for r in results for n in (r.focus, r.value) if n is not None},
+        names=_display_names(store, {n for r in results for n in (r.focus, r.value) if n is not None}),
         fixes={s: fix for s in named if (fix := _fix(shapes, s))},
     )
 
 
 def validate_built(dist: Path | None = None, shapes: Graph | None = None) -> Report:
-    """Validate the current build (its Turtle and store, checked against its manifest)."""
+    """Validate the current build, the default of ``smr-kg validate``: in its on-disk store
+    (checked against the build's manifest), so memory stays bounded however large the graph is;
+    the Turtle is parsed (and checked) only if a shape needs pyshacl."""
     from .dist import current
     from .prefixes import bind_prefixes
     from .store import OxigraphStore
 
     build = current(dist)
-    data = bind_prefixes(Graph()).parse(data=build.read_turtle(), format="turtle")
     build.verify_store()
-    return validate_graph(data, shapes, OxigraphStore.open(build.store))
+    return validate_store(OxigraphStore.open(build.store), shapes,
+                          lambda: bind_prefixes(Graph()).parse(data=build.read_turtle(), format="turtle"))
 
 
 def validate_files(
@@ -189,8 +201,9 @@ def validate_files(
 def require_valid(
     data: Graph, shapes: Graph | None = None, store=None, origin: Callable[[Node], str | None] | None = None,
 ) -> Report:
-    """Validate ``data`` and raise :class:`SmrKgError` naming shapes and nodes if any violation;
-    ``origin`` names the user's file a node comes from, so the message points at it."""
+    """Validate ``data`` (in ``store`` when given) and raise :class:`SmrKgError` naming shapes
+    and nodes if any violation; ``origin`` names the user's file a node comes from, so the
+    message points at it."""
     report = validate_graph(data, shapes, store)
     violations = [r for r in report.results if r.severity == SH.Violation]
     if violations:
@@ -210,212 +223,6 @@ def require_valid(
     return report
 
 
-def _plain_strings(data: Graph) -> Graph:
-    """``data``, or a copy of it in which ``"x"^^xsd:string`` is written ``"x"``.
-
-    In RDF 1.1 the two are one literal, but rdflib keeps them apart, so pyshacl's sh:in and
-    sh:hasValue would reject ``">="^^xsd:string`` as a comparator and miss ``"%"^^xsd:string`` as a
-    unit. The copy is made only when such a literal exists (never in a graph rdflib parsed from
-    plain Turtle strings), so the usual cost is one scan of the triples.
-    """
-    typed = [(s, p, o) for s, p, o in data if isinstance(o, Literal) and o.datatype == XSD.string]
-    if not typed:
-        return data
-    plain = Graph()
-    plain += data
-    for s, p, o in typed:
-        plain.remove((s, p, o))
-        plain.add((s, p, Literal(str(o))))
-    return plain
-
-
-def _core_results(data: Graph, shapes: Graph) -> list[Result]:
-    """SHACL Core (and every non-SPARQL) constraint, by pyshacl."""
-    from pyshacl import validate
-
-    core = Graph()
-    for triple in shapes:
-        if triple[1] != SH.sparql:  # the SPARQL constraints run whole-graph in _sparql_results
-            core.add(triple)
-    _, report, _ = validate(
-        data, shacl_graph=core, inference="none", advanced=False, meta_shacl=False,
-        allow_warnings=True, inplace=True,
-    )
-    results = []
-    # top-level results only: pyshacl also types the nested sh:detail results of sh:node
-    for node in report.objects(report.value(predicate=RDF.type, object=SH.ValidationReport), SH.result):
-        shape = _named_shape(shapes, report.value(node, SH.sourceShape))
-        focus = report.value(node, SH.focusNode)
-        value = report.value(node, SH.value)
-        results.append(Result(
-            severity=report.value(node, SH.resultSeverity),
-            shape=shape,
-            focus=focus,
-            path=_actual_path(data, shapes, report.value(node, SH.resultPath), focus, value),
-            value=value,
-            message=str(report.value(node, SH.resultMessage) or _message(shapes, shape) or ""),
-            component=report.value(node, SH.sourceConstraintComponent),
-        ))
-    return results
-
-
-def _sparql_results(store, shapes: Graph) -> list[Result]:
-    """Each SHACL-SPARQL constraint, evaluated once over the whole graph, kept for its targets."""
-    results = []
-    for shape, constraint in shapes.subject_objects(SH.sparql):
-        if _deactivated(shapes, shape) or _deactivated(shapes, constraint):
-            continue
-        query = _prefix_lines(shapes, constraint) + str(shapes.value(constraint, SH.select))
-        if "$PATH" in query:
-            raise InputError(f"shapes: {_compact(shape)}: $PATH in SPARQL constraints is not supported")
-        targets = _targets(store, shapes, shape)
-        template = shapes.value(constraint, SH.message) or shapes.value(shape, SH.message)
-        for row in store.select(query).dicts():
-            if row.get("this") not in targets:
-                continue
-            results.append(Result(
-                severity=_severity(shapes, shape),
-                shape=shape,
-                focus=row["this"],
-                path=row.get("path") or shapes.value(shape, SH.path),
-                value=row.get("value"),
-                message=_fill(str(template or "SPARQL constraint not met"), row),
-                component=SH.SPARQLConstraintComponent,
-            ))
-    return results
-
-
-def _python_results(data: Graph, shapes: Graph) -> list[Result]:
-    """The shapes smr-kg implements in Python (declared deactivated in shapes/)."""
-    results = []
-    for shape, check in PYTHON_CHECKS.items():
-        template = str(shapes.value(shape, SH.message) or "")
-        for row in check(data):
-            results.append(Result(
-                severity=_severity(shapes, shape),
-                shape=shape,
-                focus=row["this"],
-                path=row.get("path"),
-                value=row.get("value"),
-                message=_fill(template, row),
-                component=SMRSH.PythonConstraintComponent,
-            ))
-    return results
-
-
-def snomed_identifiers(data: Graph) -> Iterator[dict[str, Node]]:
-    """smrsh:SnomedIdentifier: SNOMED CT mappings and xrefs whose SCTID breaks SNOMED's rules.
-
-    Mapping IRIs outside ``http://snomed.info/id/<digits>`` are smrsh:SnomedMapping's results,
-    so only all-digit local parts are checked here (nothing is reported twice).
-    """
-    for prop in MAPPING_PROPERTIES:
-        for subject, target in data.subject_objects(prop):
-            if isinstance(target, URIRef) and target.startswith(SNOMED_NAMESPACE):
-                sctid = target[len(SNOMED_NAMESPACE):]
-                if sctid.isascii() and sctid.isdigit() and (problem := check_sctid(sctid)):
-                    yield {"this": subject, "path": prop, "value": target, "detail": Literal(problem)}
-    for subject, xref in data.subject_objects(OBOINOWL.hasDbXref):
-        match = _SNOMED_XREF.fullmatch(str(xref)) if isinstance(xref, Literal) else None
-        if match and (problem := check_sctid(match.group(1))):
-            yield {"this": subject, "path": OBOINOWL.hasDbXref, "value": xref, "detail": Literal(problem)}
-
-
-PYTHON_CHECKS: dict[URIRef, Callable[[Graph], Iterable[dict[str, Node]]]] = {
-    SMRSH.SnomedIdentifier: snomed_identifiers,
-}
-"""Shapes of shapes/ implemented in Python: shape IRI -> rows of bindings (this, path, value, ...)."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Helpers over the shapes graph
-# ---------------------------------------------------------------------------------------------
-
-_TARGET_QUERIES = {
-    SH.targetClass: "SELECT DISTINCT ?node ?target WHERE { ?node a/<%s>* ?target }" % RDFS.subClassOf,
-    SH.targetSubjectsOf: "SELECT DISTINCT ?node ?target WHERE { ?node ?target [] }",
-    SH.targetObjectsOf: "SELECT DISTINCT ?node ?target WHERE { [] ?target ?node }",
-}
-
-
-def _targets(store, shapes: Graph, shape: Node) -> set[Node]:
-    """The focus nodes of ``shape`` (SHACL Core targets), computed in the store."""
-    if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
-        raise InputError(f"shapes: {_compact(shape)} is also a class; implicit class targets are not supported")
-    found: set[Node] = set(shapes.objects(shape, SH.targetNode))
-    for kind, query in _TARGET_QUERIES.items():
-        for target in shapes.objects(shape, kind):
-            found.update(row[0] for row in store.select(query, {"target": target}).rows)
-    return found
-
-
-def _prefix_lines(shapes: Graph, constraint: Node) -> str:
-    lines = []
-    for holder in shapes.objects(constraint, SH.prefixes):
-        for declaration in shapes.objects(holder, SH.declare):
-            prefix = shapes.value(declaration, SH.prefix)
-            namespace = shapes.value(declaration, SH.namespace)
-            lines.append(f"PREFIX {prefix}: <{namespace}>\n")
-    return "".join(lines)
-
-
-def _named_shape(shapes: Graph, shape: Node) -> Node:
-    """``shape``, or for an anonymous shape the named shape that holds it."""
-    seen = set()
-    while isinstance(shape, BNode) and shape not in seen:
-        seen.add(shape)
-        parent = next(shapes.subjects(SH.property, shape), None) or next(shapes.subjects(SH.node, shape), None)
-        if parent is None:
-            break
-        shape = parent
-    return shape
-
-
-def _deactivated(shapes: Graph, node: Node) -> bool:
-    return (node, SH.deactivated, Literal(True)) in shapes
-
-
-def _severity(shapes: Graph, shape: Node) -> URIRef:
-    return shapes.value(shape, SH.severity) or SH.Violation
-
-
-def _message(shapes: Graph, shape: Node) -> str | None:
-    message = shapes.value(shape, SH.message)
-    return str(message) if message is not None else None
-
-
-def _fix(shapes: Graph, shape: Node) -> str | None:
-    """The fix hint of ``shape``, or of the node shape that holds it."""
-    for candidate in (shape, *shapes.subjects(SH.property, shape)):
-        fix = shapes.value(candidate, SMRSH.fix)
-        if fix is not None:
-            return str(fix)
-    return None
-
-
-def _actual_path(data: Graph, shapes: Graph, path: Node | None, focus: Node, value: Node | None) -> Node | None:
-    """The predicate that links focus and value when the shape's path is a list of alternatives."""
-    if not isinstance(path, BNode):
-        return path
-    alternatives = shapes.value(path, SH.alternativePath)
-    if alternatives is None:
-        return None
-    for predicate in Collection(shapes, alternatives):
-        if value is not None and (focus, predicate, value) in data:
-            return predicate
-    return None
-
-
-def _fill(template: str, row: dict[str, Node]) -> str:
-    """Substitute ``{?name}`` / ``{$name}`` in a SHACL message template."""
-    return re.sub(
-        r"\{[?$](\w+)\}",
-        lambda m: _term_text(row[m.group(1)]) if m.group(1) in row else m.group(0),
-        template,
-    )
-
-
-# ---------------------------------------------------------------------------------------------
 # Rendering
 # ---------------------------------------------------------------------------------------------
 
@@ -522,40 +329,6 @@ def _named(report: Report, node: Node) -> str:
     return f"{name} <{node}>" if name else f"<{node}>"
 
 
-def _display_name(data: Graph, node: Node) -> str:
-    if isinstance(node, URIRef):
-        return _label(data, node) or ""
-    if isinstance(node, BNode):
-        return _describe_blank(data, node)
-    return ""
-
-
-def _label(data: Graph, node: Node) -> str | None:
-    labels = list(data.objects(node, RDFS.label))
-    english = [l for l in labels if isinstance(l, Literal) and l.language in (None, "en")]
-    return str((english or labels)[0]) if labels else None
-
-
-def _describe_blank(data: Graph, node: BNode) -> str:
-    """Name an axiom by what it annotates and a restriction by its property and filler."""
-    if (node, RDF.type, OWL.Axiom) in data:
-        source = data.value(node, OWL.annotatedSource)
-        prop = data.value(node, OWL.annotatedProperty)
-        target = data.value(node, OWL.annotatedTarget)
-        return f"[axiom on {_short(data, source)} {_short(data, prop)} {_short(data, target)}]"
-    if (node, OWL.onProperty, None) in data:
-        return f"[{_short(data, data.value(node, OWL.onProperty))} some {_short(data, data.value(node, OWL.someValuesFrom))}]"
-    return "[blank node]"
-
-
-def _short(data: Graph, node: Node | None) -> str:
-    if isinstance(node, BNode):
-        return _describe_blank(data, node) if (node, OWL.onProperty, None) in data else "[...]"
-    if node is None:
-        return "?"
-    return _label(data, node) or _compact(node)
-
-
 def _compact(node: Node) -> str:
     text = str(node)
     if isinstance(node, URIRef) and text.startswith(str(SMRSH)):
@@ -581,7 +354,7 @@ def _term_id(node: Node) -> str:
 
 
 __all__ = [
-    "PYTHON_CHECKS", "Report", "Result", "SEVERITIES", "SMRSH", "load_shapes", "render",
-    "render_human", "render_json", "render_ttl", "report_graph", "require_valid", "snomed_identifiers",
-    "validate_built", "validate_files", "validate_graph",
+    "Report", "Result", "SEVERITIES", "SMRSH", "load_shapes", "render",
+    "render_human", "render_json", "render_ttl", "report_graph", "require_valid",
+    "validate_built", "validate_files", "validate_graph", "validate_store",
 ]

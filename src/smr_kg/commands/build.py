@@ -39,11 +39,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import time
+
+    started = time.perf_counter()  # before the heavy imports: the printed time is the whole build
     from ..build import build
     from ._inputs import read
 
     report = build(args.ontology, args.dist, reasoner=not args.no_reasoner, validate=not args.no_validate,
-                   update_inferences=args.update_inferences, inputs=read(args))
+                   update_inferences=args.update_inferences, started=started, inputs=read(args))
     if args.format == "json":
         print(json.dumps(report.as_dict(), indent=2))
     else:

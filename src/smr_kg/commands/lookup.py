@@ -25,15 +25,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..lookup import card_json, lookup, render_text
+    from ..lookup import card_json, find, lookup, render_text
     from ..pathways import GraphFacts
     from ..resolve import check_length
     from ._store import open_from_args
 
     check_length(args.term)
     store = open_from_args(args)
-    cards = lookup(store, args.term, held_out=args.include_contested)
-    facts = GraphFacts.read(store)
+    find(store, args.term)  # an unknown term fails here, before the graph's facts are read
+    facts = GraphFacts.read(store)  # once, for the cards and their rendering
+    cards = lookup(store, args.term, held_out=args.include_contested, facts=facts)
     if args.format == "json":
         print(json.dumps([card_json(c, facts) for c in cards], indent=2, ensure_ascii=False))
     else:

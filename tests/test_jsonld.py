@@ -1,0 +1,78 @@
+"""The linear JSON-LD path gives exactly what PyLD's own N-Quads path gives.
+
+``compact_triples`` builds PyLD's fromRdf output in one pass (``expanded_nodes``) and memoizes
+PyLD's IRI compaction; these tests compare both steps with PyLD run the plain way (N-Quads
+string, no memo) on the built graph and on a graph of the awkward cases (literals that are equal
+in RDF but not in rdflib, languages and datatypes the context does not coerce, lists, shared
+blank nodes).
+"""
+
+from __future__ import annotations
+
+from pyld import jsonld
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from smr_kg.export import Canonical, published_context, to_ntriples
+from smr_kg.jsonld import compact_triples, expanded_nodes, offline_loader
+from smr_kg.namespaces import DEFINITION, SMR
+
+
+def pyld_from_rdf(graph: Graph) -> list:
+    """PyLD's fromRdf the documented way: of an N-Quads string."""
+    return jsonld.from_rdf(to_ntriples(Canonical(graph)), {"format": "application/n-quads", "documentLoader": offline_loader})
+
+
+def pyld_plain(graph: Graph) -> dict:
+    """PyLD the documented way: fromRdf of an N-Quads string, then compact."""
+    return jsonld.compact(pyld_from_rdf(graph), published_context(), {"documentLoader": offline_loader})
+
+
+def awkward_graph() -> Graph:
+    graph = Graph()
+    cls, other = SMR.SomeCondition, SMR.OtherCondition
+    graph.add((cls, RDF.type, OWL.Class))
+    graph.add((cls, RDFS.label, Literal("some condition", lang="en")))
+    graph.add((cls, RDFS.label, Literal("une condition", lang="fr")))
+    graph.add((cls, RDFS.comment, Literal("plain")))
+    graph.add((cls, RDFS.comment, Literal("plain", datatype=XSD.string)))  # one RDF literal, two rdflib ones
+    graph.add((cls, DEFINITION, Literal("typed", datatype=XSD.token)))
+    graph.add((cls, SMR.value, Literal("50.0", datatype=XSD.decimal)))
+    graph.add((cls, SMR.value, Literal("7", datatype=XSD.integer)))
+    graph.add((cls, RDFS.subClassOf, other))
+    graph.add((cls, URIRef("http://example.org/unmapped#p"), URIRef("http://example.org/x")))
+    shared = BNode()
+    graph.add((cls, RDFS.seeAlso, shared))
+    graph.add((other, RDFS.seeAlso, shared))
+    graph.add((shared, RDFS.label, Literal("shared blank node", lang="en")))
+    members = BNode()
+    Collection(graph, members, [cls, other, SMR.Third])
+    union = BNode()
+    graph.add((union, OWL.unionOf, members))
+    graph.add((SMR.Defined, OWL.equivalentClass, union))
+    return graph
+
+
+def test_one_of_two_literals_that_rdf_calls_equal_is_kept() -> None:
+    graph = Graph()
+    graph.add((SMR.a, RDFS.comment, Literal("x")))
+    graph.add((SMR.a, RDFS.comment, Literal("x", datatype=XSD.string)))
+    assert len(graph) == 2
+    assert expanded_nodes(Canonical(graph).triples()) == [{"@id": str(SMR.a), str(RDFS.comment): [{"@value": "x"}]}]
+
+
+def test_expanded_nodes_are_pyld_from_rdf_on_the_awkward_cases() -> None:
+    graph = awkward_graph()
+    assert expanded_nodes(Canonical(graph).triples()) == pyld_from_rdf(graph)
+
+
+def test_linear_compaction_equals_pyld_on_the_awkward_cases() -> None:
+    graph = awkward_graph()
+    assert compact_triples(Canonical(graph).triples(), published_context()) == pyld_plain(graph)
+
+
+def test_linear_path_equals_pyld_on_the_built_graph(built_graph: Graph) -> None:
+    canon = Canonical(built_graph)
+    assert expanded_nodes(canon.triples()) == pyld_from_rdf(built_graph)
+    assert compact_triples(canon.triples(), published_context()) == pyld_plain(built_graph)
