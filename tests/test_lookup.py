@@ -7,7 +7,7 @@ import json
 import pytest
 
 from smr_kg.lookup import NotLinked, find
-from smr_kg.namespaces import SMR
+from smr_kg.vocab import SMR
 from smr_kg.store import open_store
 
 
