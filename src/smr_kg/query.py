@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from .errors import SmrKgError
 from .queries import NamedQuery, Parameter
 from .store.base import QueryResult, SelectResult, Store
 from .terms import IRI, BNode, Literal
 
+TYPE_CHECKING = False  # typing's constant without importing typing (4 ms of a fast query)
 if TYPE_CHECKING:
     from .terms import Term
 

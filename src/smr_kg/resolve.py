@@ -33,8 +33,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import weakref
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import defaultdict, namedtuple
 
 from collections.abc import Iterable
 
@@ -90,12 +89,10 @@ _CURIE = re.compile(r"^([A-Za-z_][\w.-]*):(\S*)$")
 _ILLEGAL_IN_IRI = re.compile(r'[\s<>"{}|^`\\]')
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(namedtuple("Candidate", "iri label")):
     """A term that a value might have meant: its IRI and the label or synonym that matched."""
 
-    iri: IRI
-    label: str
+    __slots__ = ()
 
 
 class TermNotFound(SmrKgError):
@@ -210,13 +207,12 @@ def _named(store: Store, key: str) -> tuple[dict[IRI, str], dict[IRI, str]]:
     return by_label, by_synonym
 
 
-@dataclass
 class _NameIndex:
     """Every name of the graph (for suggestions after a failed match, and :func:`labels`)."""
 
-    by_label: dict[str, dict[IRI, str]]
-    by_synonym: dict[str, dict[IRI, str]]
-    display: dict[IRI, str]
+    def __init__(self, by_label: dict[str, dict[IRI, str]], by_synonym: dict[str, dict[IRI, str]],
+                 display: dict[IRI, str]) -> None:
+        self.by_label, self.by_synonym, self.display = by_label, by_synonym, display
 
     @classmethod
     def read(cls, store: Store) -> "_NameIndex":

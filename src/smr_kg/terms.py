@@ -19,7 +19,6 @@ Code that builds graphs with rdflib converts at its edge with :func:`to_rdflib` 
 from __future__ import annotations
 
 import math
-from typing import Union
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -96,7 +95,7 @@ class Literal(str):
         return f"Literal({str.__repr__(self)}{extra})"
 
 
-Term = Union[IRI, BNode, Literal]
+Term = IRI | BNode | Literal
 """Any RDF term a result row can hold (None stands for an unbound variable)."""
 
 

@@ -26,7 +26,6 @@ Modules: :mod:`.base` (results, errors, the time limit), :mod:`.oxigraph`, :mod:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from .base import (
@@ -36,6 +35,7 @@ from .base import (
 from .oxigraph import OxigraphStore
 from .rdflib_engine import RdflibStore
 
+TYPE_CHECKING = False  # typing's constant without importing typing (4 ms of a fast query)
 if TYPE_CHECKING:
     from rdflib import Graph
 
