@@ -169,7 +169,7 @@ class _Compiler:
 
         out.add((claim, RDF.type, OWL.NamedIndividual))
         out.add((claim, RDF.type, SMR.Claim))
-        out.add((claim, RDFS.label, Literal(f"{self._label(subject)} {self._label(predicate)} {self._label(obj)}")))
+        out.add((claim, RDFS.label, Literal(f"{self._label(subject)} {self._label(predicate)} {self._label(obj)}", lang="en")))
         out.add((claim, SMR.subject, subject))
         out.add((claim, SMR.predicate, predicate))
         out.add((claim, SMR.object, obj))
