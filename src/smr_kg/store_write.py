@@ -2,8 +2,8 @@
 
 Both stores load the same N-Triples (with the canonical blank-node labels of
 :class:`smr_kg.canonical.Canonical`, so the store and ``dist/smr-kg.ttl`` name them alike).
-Why text: pyoxigraph parses it in Rust, where making a Python ``Quad`` per triple cost more than
-writing the line. Why in pieces of :data:`CHUNK` triples: pyoxigraph's bulk loader sorts a whole
+Why text: pyoxigraph parses it in Rust, where making a Python ``Quad`` from rdflib terms cost
+more than writing the line. Why in pieces of :data:`CHUNK` triples: pyoxigraph's bulk loader sorts a whole
 batch in memory (one 1M-triple batch took 850 MB above the data), and the lines of a piece are
 joined and dropped one piece at a time. Why a second store in memory: the shapes' queries run
 ~2.5x faster there than in a freshly written on-disk store, more than the load costs; the build
@@ -51,10 +51,13 @@ def write_store(pieces: Iterable[bytes], directory: Path) -> None:
 
 
 def _load(store, pieces: Iterable[bytes]) -> None:
+    """Parsed apart from the store (N-Triples lines are N-Quads lines): a store's own loader gives
+    every load fresh blank nodes, which would split a blank node used in two pieces, and would
+    lose the canonical labels."""
     import pyoxigraph as ox
 
     for piece in pieces:
-        store.bulk_load(piece, format=ox.RdfFormat.N_TRIPLES)
+        store.bulk_extend(ox.parse(piece, format=ox.RdfFormat.N_QUADS))
 
 
 __all__ = ["CHUNK", "memory_store", "ntriples_pieces", "write_store"]
