@@ -193,19 +193,28 @@ class Canonical:
 
 
 def to_ntriples(canon: Canonical, sort: bool = True) -> str:
-    """N-Triples, one line per triple, canonical blank-node labels; sorted unless ``sort`` is
-    False (loading a store needs no order, and sorting 1M lines by their text takes seconds)."""
-    if sort:
-        nt = canon.nt
-        return "".join(f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in canon.triples())
-    return "".join(ntriples_lines(canon))
+    """N-Triples, one line per triple, canonical blank-node labels; sorted (as :meth:`Canonical.triples`
+    is) unless ``sort`` is False: loading a store needs no order."""
+    lines = ntriples_lines(canon)
+    return "".join(sorted(lines) if sort else lines)
 
 
 def ntriples_lines(canon: Canonical) -> Iterator[str]:
-    """The N-Triples line of every triple, canonical blank-node labels, in the graph's order."""
-    nt, term = canon.nt, canon.term
-    for s, p, o in canon.graph:
-        yield f"{nt(term(s))} {nt(p)} {nt(term(o))} .\n"
+    """The N-Triples line of every triple, canonical blank-node labels, subject by subject.
+
+    The texts are remembered by the identity of the term objects, a fast lookup that is exact
+    here: every term is held by ``canon`` while its lines are written."""
+    nt, labels = canon.nt, canon.labels
+    texts: dict[int, str] = {}
+
+    def text(node: Node) -> str:
+        found = texts[id(node)] = f"_:{labels[node]}" if type(node) is BNode else nt(node)
+        return found
+
+    for s, edges in canon.out.items():
+        subject = texts.get(id(s)) or text(s)
+        for p, o in edges:
+            yield f"{subject} {texts.get(id(p)) or text(p)} {texts.get(id(o)) or text(o)} .\n"
 
 
 class TermText:
