@@ -115,3 +115,24 @@ def test_annotation_edits_keep_the_shipped_hierarchy_current(tmp_path: Path) -> 
         'smr:AtrialFibrillation rdfs:comment "a curator note"@en .\n'
     )
     assert inferred.status(load_ontology(onto), onto) == "current"
+
+
+def test_a_rebuild_reuses_the_recorded_logical_digest_and_an_edit_recomputes_it(tmp_path: Path, monkeypatch) -> None:
+    """The logical digest costs a canonical serialization of every logical axiom (a tenth of a
+    1M-triple build), so a build records it under the digest of the ontology's files and the next
+    build of the same files reuses it; any edit of a file computes it again."""
+    from smr_kg import inferred
+    from smr_kg.build import build
+
+    onto, dist = tmp_path / "ontology", tmp_path / "dist"
+    shutil.copytree(ONTOLOGY, onto)
+    assert build(onto, dist, reasoner=False, validate=False).inferences == "snapshot"
+    computed = []
+    real = inferred.logical_digest
+    monkeypatch.setattr(inferred, "logical_digest", lambda graph: computed.append(1) or real(graph))
+    assert build(onto, dist, reasoner=False, validate=False).inferences == "snapshot"
+    assert computed == []
+    with open(onto / "smr-core.ttl", "a", encoding="utf-8") as fh:  # a new class: a new logical axiom
+        fh.write("\n<https://w3id.org/smr-kg/Unforeseen> a <http://www.w3.org/2002/07/owl#Class> .\n")
+    edited = build(onto, dist, reasoner=False, validate=False)
+    assert computed == [1] and (edited.inferences, edited.snapshot) == ("none", "stale")

@@ -112,3 +112,33 @@ def test_the_documented_virtuoso_bulk_load_gives_the_same_graph(run_cli, virtuos
     _, local, _ = run_cli("path", "atrial fibrillation")
     code, remote, err = run_cli("path", "atrial fibrillation", "--endpoint", virtuoso.query_url, "--graph", graph)
     assert code == 0 and remote == local, err
+
+
+def test_a_store_that_drops_an_unauthorised_upload_still_reports_the_401(run_cli) -> None:
+    """Regression (CI run): Virtuoso answers an unauthenticated PUT by closing the connection
+    while the body is still being sent, so the client saw a broken pipe instead of the 401. The
+    bodyless GET before the upload now surfaces the 401, also with --replace."""
+    import http.server
+    import threading
+
+    class Refusing(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="store"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_PUT(self) -> None:  # noqa: N802
+            self.connection.close()  # as Virtuoso does: no response, body unread
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/store"
+        code, _, err = run_cli("publish", "--endpoint", url, "--graph", GRAPH, "--replace")
+    finally:
+        server.shutdown()
+    assert code == 2 and "refused access (HTTP 401)" in err and "SMR_KG_PASSWORD" in err

@@ -12,10 +12,8 @@ otherwise the build records that it has no inferences and the commands reading i
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -24,11 +22,13 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from . import paths
 from .errors import InputError, ReasonerError
+from .inferred import Digests
 from .inputs import Extension, attribute, combine, extend_hierarchy, origin
-from .load import load_ontology
+from .load import read_ontology
 from .mappings import mapping_graph
 from .materialize import materialize
 from .progress import step
+from .triples import TripleSet
 
 
 @dataclass
@@ -105,19 +105,29 @@ def build_graph(
     ontology_dir: Path | None = None, reasoner: bool = True, update_inferences: bool = False,
     inputs: Sequence[Extension] = (),
 ) -> tuple[Graph, BuildReport]:
-    """The built graph in memory (asserted ontology and the user's ``inputs`` + materialized
-    edges) and its report. If an input contradicts the core, the error names it.
+    """The built graph in memory, as an rdflib graph (asserted ontology and the user's ``inputs`` +
+    materialized edges), and its report: :func:`build_triples` for callers that need rdflib."""
+    triples, report = build_triples(ontology_dir, reasoner, update_inferences, inputs)
+    return triples.to_graph(), report
+
+
+def build_triples(
+    ontology_dir: Path | None = None, reasoner: bool = True, update_inferences: bool = False,
+    inputs: Sequence[Extension] = (), digests: Digests | None = None,
+) -> tuple[TripleSet, BuildReport]:
+    """The built graph's triples and its report. If an input contradicts the core, the error names it.
 
     ``update_inferences`` (needs ``reasoner``) rewrites the shipped snapshot from HermiT's result.
     The snapshot is the core's: without the reasoner, its inferences still hold with ``inputs``
-    (OWL is monotonic), and the inputs' own classes get their asserted hierarchy on top of it."""
+    (OWL is monotonic), and the inputs' own classes get their asserted hierarchy on top of it.
+    ``digests`` may know the core's logical digest (:class:`smr_kg.inferred.Digests`)."""
     from . import inferred
 
     started = time.perf_counter()
     if update_inferences and inputs:
         raise InputError("--update-inferences rewrites the shipped snapshot of the core ontology: not with --input")
     with step("loading the ontology"):
-        core = load_ontology(ontology_dir)
+        core = read_ontology(ontology_dir)
         graph = combine(core, inputs) if inputs else core
     if reasoner:
         from .reason import classify
@@ -132,11 +142,11 @@ def build_graph(
                 raise attribute(exc, core, list(inputs), classify) from None
         if update_inferences:
             inferred.write(result, graph, ontology_dir)
-        snapshot, source = inferred.status(core, ontology_dir), "reasoner"
+        snapshot, source = inferred.status(core, ontology_dir, digests), "reasoner"
     else:
         if update_inferences:
             raise InputError("--update-inferences needs the reasoner: drop --no-reasoner (HermiT needs Java)")
-        result, snapshot = inferred.load(core, ontology_dir)
+        result, snapshot = inferred.load(core, ontology_dir, digests)
         source = "snapshot" if result is not None else "none"
     superclasses = result.superclasses if result else None
     if result is not None and inputs and not reasoner:
@@ -144,7 +154,7 @@ def build_graph(
     with step("materializing edges"):
         added = materialize(graph, superclasses, result.inferred_parents if result else ())
         graph += added.graph
-        added.graph = Graph()  # its triples are in the graph now; a second copy would double the memory
+        added.graph = TripleSet()  # its triples are in the graph now
         graph += mapping_graph(ontology_dir)  # links to clinical vocabularies (ontology/mappings/)
     report = BuildReport(
         classes=len({c for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}),
@@ -170,21 +180,23 @@ def checked_graph(
     ontology_dir: Path | None = None, reasoner: bool = True, validate: bool = True,
     inputs: Sequence[Extension] = (), update_inferences: bool = False,
 ) -> tuple[Graph, BuildReport]:
-    """:func:`build_graph`, then the SHACL gate (``validate``): what ``build`` writes, and what
-    ``query``/``export --input`` use without writing anything."""
+    """:func:`build_graph`, then the SHACL gate (``validate``): what ``query``/``export --input``
+    use without writing anything."""
     graph, report = build_graph(ontology_dir, reasoner=reasoner, update_inferences=update_inferences, inputs=inputs)
     if validate:
         report.seconds += _gate(graph, report, inputs)
     return graph, report
 
 
-def _gate(graph: Graph, report: BuildReport, inputs: Sequence[Extension], store=None) -> float:
-    """The SHACL gate (in ``store`` when given): raise naming the shapes, nodes and the input files
-    they come from, or record the summary in ``report``; returns its seconds."""
+def _gate(graph: Graph | None, report: BuildReport, inputs: Sequence[Extension], store=None,
+          data: Callable[[], Graph] | None = None) -> float:
+    """The SHACL gate (in ``store`` when given; ``data()`` gives the graph if a shape needs pyshacl):
+    raise naming the shapes, nodes and the input files they come from, or record the summary in
+    ``report``; returns its seconds."""
     from .validate import require_valid
 
     with step("validating with SHACL"):
-        checked = require_valid(graph, store=store, origin=lambda node: origin(node, inputs))
+        checked = require_valid(graph, store=store, origin=lambda node: origin(node, inputs), graph=data)
     report.validation = f"SHACL: {checked.summary_line()}"
     return checked.seconds
 
@@ -197,32 +209,46 @@ def build(
     an error-level SHACL violation (``validate``; see shapes/ and :mod:`smr_kg.validate`) or an
     input that contradicts the core ontology.
 
-    The shapes run in the new store, written once to a temporary directory and moved into the
-    build when it passes (a rename on the same file system). ``started`` (a ``time.perf_counter()``
-    value) is when the caller began, so the reported time is the whole build, imports and writing
-    included.
+    The triples are written out once, as canonical Turtle and as N-Triples, and then freed: the
+    shapes run in an in-memory store loaded from the N-Triples (:mod:`smr_kg.store_write`), and
+    the on-disk store is loaded from the same text into the new build directory when it passes.
+    ``started`` (a ``time.perf_counter()`` value) is when the caller began, so the reported time
+    is the whole build, imports and writing included.
     """
     started = time.perf_counter() if started is None else started
     from . import __version__
-    from .dist import publish, refuse_foreign
-    from .export import Canonical, to_turtle
-    from .store import OxigraphStore
+    from .dist import last_manifest, publish, refuse_foreign
+    from .canonical import Canonical, ntriples_lines
+    from .export import to_turtle
+    from .store_write import memory_store, ntriples_pieces, write_store
 
     dist = Path(dist) if dist else paths.dist_dir()
     refuse_foreign(dist)  # before minutes of work, not after
-    graph, report = build_graph(ontology_dir, reasoner=reasoner, update_inferences=update_inferences, inputs=inputs)
+    digests = Digests(last_manifest(dist).get(_DIGESTS))
+    triples, report = build_triples(ontology_dir, reasoner, update_inferences, inputs, digests)
     # The export module's canonical writer: the same ontology gives a byte-identical dist/smr-kg.ttl,
     # so diffs between builds show only what changed.
-    canonical = Canonical(graph)
-    with tempfile.TemporaryDirectory(prefix="smr-kg-store-") as scratch:
-        store_dir = Path(scratch) / paths.STORE_DIR
-        OxigraphStore.write_triples(((canonical.term(s), p, canonical.term(o)) for s, p, o in graph), store_dir)
-        if validate:
-            _gate(graph, report, inputs, OxigraphStore.open(store_dir))
+    with step("writing the built graph"):
+        canonical = Canonical(triples)
         turtle = to_turtle(canonical).encode("utf-8")
-        info = {"smr-kg": __version__, "triples": report.triples, "reasoned": reasoner,
-                "inferences": report.inferences}
-        publish(dist, turtle, lambda directory: shutil.move(store_dir, directory), info)
+        ntriples = ntriples_pieces(ntriples_lines(canonical))
+        del canonical, triples  # from here on the graph is its two texts
+    if validate:
+        _gate(None, report, inputs, memory_store(ntriples), lambda: _parse_turtle(turtle))
+    info = {"smr-kg": __version__, "triples": report.triples, "reasoned": reasoner,
+            "inferences": report.inferences, _DIGESTS: digests.used}
+    with step("writing the store"):
+        publish(dist, turtle, lambda directory: write_store(ntriples, directory), info)
     report.output = dist / paths.BUILT_TTL
     report.seconds = time.perf_counter() - started
     return report
+
+
+_DIGESTS = "logical-axioms-sha256"
+"""The manifest entry remembering the ontology's logical digest by its files' digest."""
+
+
+def _parse_turtle(turtle: bytes) -> Graph:
+    from .prefixes import bind_prefixes
+
+    return bind_prefixes(Graph()).parse(data=turtle, format="turtle")

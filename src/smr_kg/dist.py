@@ -142,6 +142,16 @@ def current(dist: Path | None = None) -> Build:
     return build
 
 
+def last_manifest(dist: Path) -> dict:
+    """The manifest of the build ``dist/current`` points at, unchecked, or ``{}``: what a new build
+    may reuse (never trusted for reading the build: :func:`current` checks that)."""
+    try:
+        manifest = json.loads((Path(dist) / CURRENT / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
 def publish(dist: Path, turtle: bytes, write_store: Callable[[Path], None], info: dict) -> Build:
     """Write a complete new build into ``dist`` and switch ``current`` to it in one step.
 

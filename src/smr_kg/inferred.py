@@ -25,7 +25,8 @@ from rdflib.namespace import RDFS
 from . import paths
 from .errors import InputError
 from .materialize import asserted_superclasses
-from .reason import ReasonerResult, logical_graph
+from .reason import ReasonerResult, logical_triples
+from .triples import TripleSet
 
 SNAPSHOT = Path("reasoner") / "inferred.ttl"
 """Where the snapshot lives, relative to the ontology directory it was computed from."""
@@ -33,18 +34,44 @@ SHOWN = "ontology/reasoner/inferred.ttl"
 """How messages name the snapshot."""
 UPDATE_COMMAND = "smr-kg build --update-inferences"
 _DIGEST = re.compile(r"^# logical-axioms-sha256: ([0-9a-f]{64})$", re.M)
+_FORMAT = "smr-kg logical digest 1: canonical N-Triples of reason.logical_triples"
+"""Part of what :class:`Digests` keys on: change it when the digest is computed differently."""
 
 
 def snapshot_path(ontology_dir: Path | None = None) -> Path:
     return Path(ontology_dir or paths.ontology_dir()) / SNAPSHOT
 
 
-def logical_digest(graph: Graph) -> str:
+def logical_digest(graph: Graph | TripleSet) -> str:
     """SHA-256 of the logical axioms of ``graph`` in canonical N-Triples: what HermiT sees, so
     edits to labels, definitions or evidence do not make the snapshot stale."""
-    from .export import Canonical, to_ntriples
+    from .canonical import Canonical, to_ntriples
 
-    return hashlib.sha256(to_ntriples(Canonical(logical_graph(graph))).encode("utf-8")).hexdigest()
+    return hashlib.sha256(to_ntriples(Canonical(logical_triples(graph))).encode("utf-8")).hexdigest()
+
+
+class Digests:
+    """Logical digests remembered by the SHA-256 of the files the ontology was read from.
+
+    Why: the logical digest is a canonical serialization of every logical axiom (a tenth of a
+    1M-triple build), while the files hash in milliseconds. The build keeps :attr:`used` in its
+    manifest and starts the next build with it, so rebuilding an unchanged ontology skips it."""
+
+    def __init__(self, known: dict[str, str] | None = None) -> None:
+        self.known = {k: v for k, v in (known or {}).items() if isinstance(k, str) and isinstance(v, str)}
+        self.used: dict[str, str] = {}
+
+    def of(self, graph: Graph | TripleSet, ontology_dir: Path | None) -> str:
+        """The logical digest of ``graph``, read from the ontology files of ``ontology_dir``."""
+        from .load import ontology_files
+
+        files = hashlib.sha256(f"{_FORMAT}\n".encode())
+        for path in ontology_files(ontology_dir):
+            files.update(f"{path.name}\n{path.stat().st_size}\n".encode("utf-8"))
+            files.update(path.read_bytes())
+        key = files.hexdigest()
+        self.used = {key: self.known.get(key) or logical_digest(graph)}
+        return self.used[key]
 
 
 def render(result: ReasonerResult, digest: str) -> bytes:
@@ -76,10 +103,11 @@ def write(result: ReasonerResult, graph: Graph, ontology_dir: Path | None = None
     return path
 
 
-def load(graph: Graph, ontology_dir: Path | None = None) -> tuple[ReasonerResult | None, str]:
+def load(graph: Graph | TripleSet, ontology_dir: Path | None = None,
+         digests: Digests | None = None) -> tuple[ReasonerResult | None, str]:
     """The shipped hierarchy as a :class:`ReasonerResult` if it was computed from ``graph``'s
     logical axioms, else None; and the snapshot's :func:`status`."""
-    found = status(graph, ontology_dir)
+    found = status(graph, ontology_dir, digests)
     if found != "current":
         return None, found
     path = snapshot_path(ontology_dir)
@@ -99,12 +127,14 @@ def load(graph: Graph, ontology_dir: Path | None = None) -> tuple[ReasonerResult
     ), found
 
 
-def status(graph: Graph, ontology_dir: Path | None = None) -> str:
-    """``current``, ``stale`` or ``missing``: was the shipped snapshot computed from ``graph``?"""
+def status(graph: Graph | TripleSet, ontology_dir: Path | None = None, digests: Digests | None = None) -> str:
+    """``current``, ``stale`` or ``missing``: was the shipped snapshot computed from ``graph``
+    (read from ``ontology_dir``; ``digests`` may know its logical digest already)?"""
     path = snapshot_path(ontology_dir)
     if not path.is_file():
         return "missing"
     with open(path, encoding="utf-8") as fh:
         header = "".join(line for line, _ in zip(fh, range(20)))
     found = _DIGEST.search(header)
-    return "current" if found and found.group(1) == logical_digest(graph) else "stale"
+    digest = None if not found else digests.of(graph, ontology_dir) if digests else logical_digest(graph)
+    return "current" if found and found.group(1) == digest else "stale"

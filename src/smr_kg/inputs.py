@@ -27,6 +27,7 @@ from .claims import compile_tables, is_table, reject_claim_axioms
 from .errors import InputError, ReasonerError, SmrKgError
 from .load import FORMATS, check_size, ontology_files, parse_data, parse_into
 from .namespaces import SMR
+from .triples import TripleSet
 
 STDIN = "-"
 INPUT_FORMATS: dict[str, str] = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "xml": "xml"}
@@ -39,7 +40,7 @@ class Extension:
 
     name: str
     """The file as the user named it, or ``<stdin>``."""
-    graph: Graph
+    graph: TripleSet
     """Its triples (a claims table's: once :func:`combine` has compiled it)."""
     table: Path | None = None
     """The claims table this input is, or None for RDF."""
@@ -85,42 +86,44 @@ def read_inputs(
             data = (stdin or sys.stdin.buffer).read(None if max_mb is None or max_mb <= 0 else int(max_mb * 2**20) + 1)
             if max_mb is not None and 0 < max_mb * 2**20 < len(data):
                 raise InputError(f"standard input is more than the {max_mb:g} MB limit (raise it with --max-size MB)")
-            out.append(Extension("<stdin>", parse_data(Graph(), data, INPUT_FORMATS[input_format], "<stdin>")))
+            out.append(Extension("<stdin>", parse_data(TripleSet(), data, INPUT_FORMATS[input_format], "<stdin>")))
             continue
         for path in files[spec]:
             resolved = path.resolve()
             if resolved in core or resolved in seen:
                 continue
             seen.add(resolved)
-            out.append(Extension(str(path), Graph(), path) if is_table(path) else Extension(str(path), parse_into(Graph(), path)))
+            out.append(Extension(str(path), TripleSet(), path) if is_table(path) else Extension(str(path), parse_into(TripleSet(), path)))
     return out
 
 
-def combine(core: Graph, extensions: Iterable[Extension]) -> Graph:
+def combine(core: Graph | TripleSet, extensions: Iterable[Extension]) -> TripleSet:
     """A copy of ``core`` with every input: RDF merged, then each claims table compiled against
     the core and the RDF inputs. An input may not restate a core claim under the same IRI, nor
     write a claim as an OWL axiom; either is named with its file."""
     extensions = list(extensions)
-    graph = _copy(core)
+    graph = TripleSet(core)
     for extension in (e for e in extensions if e.table is None):
         _check(core, extension)
         graph += extension.graph
-    compiled_against = _copy(graph)
-    for extension in (e for e in extensions if e.table is not None):
+    tables = [e for e in extensions if e.table is not None]
+    compiled_against = TripleSet(graph) if len(tables) > 1 else graph  # each table sees the RDF, not the others
+    for extension in tables:
         extension.graph = compile_tables(compiled_against, [extension.table])
         _check(core, extension)
         graph += extension.graph
     return graph
 
 
-def _check(core: Graph, extension: Extension) -> None:
+def _check(core: Graph | TripleSet, extension: Extension) -> None:
     """``extension`` keeps the claim rules: its claims are new, and none is an OWL axiom."""
     for claim in extension.graph.subjects(RDF.type, SMR.Claim):
         if (claim, RDF.type, SMR.Claim) in core:
             raise InputError(f"{extension.name}: {_curie(claim)} is already a claim of the core ontology; give yours its own id")
-    probe = _copy(extension.graph)
-    for prop in core.subjects(RDF.type, OWL.AnnotationProperty):
-        probe.add((prop, RDF.type, OWL.AnnotationProperty))
+    if not any(True for _ in extension.graph.triples((None, OWL.onProperty, None))):
+        return  # no restriction at all: nothing can be a claim written as an axiom
+    probe = TripleSet(extension.graph)
+    probe.update((prop, RDF.type, OWL.AnnotationProperty) for prop in core.subjects(RDF.type, OWL.AnnotationProperty))
     try:
         reject_claim_axioms(probe)
     except InputError as exc:
@@ -147,7 +150,7 @@ def origin(node: object, extensions: Iterable[Extension]) -> str | None:
 
 
 def attribute(
-    error: ReasonerError, core: Graph, extensions: list[Extension], classify: Callable[[Graph], object],
+    error: ReasonerError, core: Graph | TripleSet, extensions: list[Extension], classify: Callable[[Graph], object],
 ) -> SmrKgError:
     """``error`` restated with the input file (and class or individual) that caused it.
 
@@ -206,7 +209,7 @@ def _disjoint_pairs(graph: Graph) -> set[tuple[URIRef, URIRef]]:
     return pairs
 
 
-def _culprits(core: Graph, extensions: list[Extension], classify: Callable[[Graph], object]) -> list[Extension]:
+def _culprits(core: Graph | TripleSet, extensions: list[Extension], classify: Callable[[Graph], object]) -> list[Extension]:
     """The inputs that break the core on their own (all of them if only their combination does)."""
     if len(extensions) == 1:
         return extensions
@@ -223,12 +226,6 @@ def _culprits(core: Graph, extensions: list[Extension], classify: Callable[[Grap
 
 def _describing(node: object, extensions: Iterable[Extension]) -> list[Extension]:
     return [e for e in extensions if (node, None, None) in e.graph]
-
-
-def _copy(graph: Graph) -> Graph:
-    copy = Graph()
-    copy += graph
-    return copy
 
 
 def _names(extensions: list[Extension]) -> str:

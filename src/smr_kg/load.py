@@ -1,7 +1,9 @@
-"""Read RDF files into one rdflib graph, turning every parse failure into a clear message.
+"""Read RDF files into one set of triples, turning every parse failure into a clear message.
 
-rdflib is the bridge to pyshacl, owlready2 and JSON-LD, so the build works on an rdflib graph;
-a syntax error must name the file and the line, never surface as a parser traceback.
+The build holds its graph as a :class:`smr_kg.triples.TripleSet` of rdflib terms (rdflib is the
+bridge to pyshacl, owlready2 and JSON-LD; its own store costs ~5x the memory and time, see
+:mod:`smr_kg.triples`); :func:`load_files` gives an rdflib graph where one is wanted. A syntax
+error must name the file and the line, never surface as a parser traceback.
 
 Files may come from anyone, so: RDF/XML passes :func:`smr_kg.xmlguard.check` first (no entity
 expansion bombs, no external entities); :func:`check_size` refuses inputs too large to hold in
@@ -23,6 +25,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from . import paths
 from .errors import InputError, warn
+from .triples import TripleSet
 
 DEFAULT_MAX_MB = 64.0
 """Default limit (megabytes, all files together) for user files given to ``smr-kg validate``."""
@@ -52,7 +55,7 @@ def rdf_format(path: Path) -> str:
     return fmt
 
 
-def parse_into(graph: Graph, path: Path, fmt: str | None = None, name: str | None = None) -> Graph:
+def parse_into(graph: Graph | TripleSet, path: Path, fmt: str | None = None, name: str | None = None) -> Graph | TripleSet:
     """Parse one file into ``graph`` (format by suffix unless ``fmt``); raise :class:`InputError`
     naming file and line on failure. ``name`` is what messages call the file (``<stdin>`` for
     standard input spooled to a temporary file by :func:`parse_data`)."""
@@ -65,7 +68,7 @@ def parse_into(graph: Graph, path: Path, fmt: str | None = None, name: str | Non
         raise InputError(exc.message.replace(str(path), name)) from None
 
 
-def parse_data(graph: Graph, data: bytes, fmt: str, name: str) -> Graph:
+def parse_data(graph: Graph | TripleSet, data: bytes, fmt: str, name: str) -> Graph | TripleSet:
     """Parse ``data`` (rdflib format ``fmt``, e.g. standard input) into ``graph`` through a
     temporary file, so it passes the same guards and checks as a file; messages call it ``name``."""
     import tempfile
@@ -77,7 +80,7 @@ def parse_data(graph: Graph, data: bytes, fmt: str, name: str) -> Graph:
         return parse_into(graph, spooled, fmt, name)
 
 
-def _parse_file(graph: Graph, path: Path, fmt: str | None, label: str) -> Graph:
+def _parse_file(graph: Graph | TripleSet, path: Path, fmt: str | None, label: str) -> Graph | TripleSet:
     if not path.is_file():
         raise InputError(f"{label}: no such file")
     fmt = fmt or rdf_format(path)
@@ -108,7 +111,9 @@ def _parse_file(graph: Graph, path: Path, fmt: str | None, label: str) -> Graph:
     _check_iris(path, part)
     if len(part) == 0:
         warn(f"{label} contributes no triples (an empty file, or JSON without an @context mapping its keys?)")
-    if isinstance(part, Graph):
+    if isinstance(graph, TripleSet):
+        graph.update(part)
+    elif isinstance(part, Graph):
         graph += part
     else:
         graph.addN((s, p, o, graph) for s, p, o in part)
@@ -153,17 +158,21 @@ def check_size(files: Iterable[Path], max_mb: float | None = None) -> None:
 
 
 def load_files(files: Iterable[Path]) -> Graph:
-    """Parse several files into one graph with the project's prefixes bound.
+    """:func:`read_files` as an rdflib graph with the project's prefixes bound."""
+    return read_files(files).to_graph()
+
+
+def read_files(files: Iterable[Path]) -> TripleSet:
+    """Parse several files into one set of triples.
 
     RDF files are read first; claims tables (``*.tsv``, see :mod:`smr_kg.claims`) are then
     compiled against everything the RDF declares, so a table may use any file's classes and
     sources, whatever the order of ``files``.
     """
     from .claims import compile_tables, is_table, reject_claim_axioms
-    from .prefixes import bind_prefixes
 
     files = [Path(f) for f in files]
-    graph = bind_prefixes(Graph())
+    graph = TripleSet()
     for path in files:
         if not is_table(path):
             parse_into(graph, path)
@@ -192,9 +201,14 @@ def ontology_files(directory: Path | None = None) -> list[Path]:
 
 
 def load_ontology(directory: Path | None = None) -> Graph:
+    """:func:`read_ontology` as an rdflib graph."""
+    return read_ontology(directory).to_graph()
+
+
+def read_ontology(directory: Path | None = None) -> TripleSet:
     """The asserted ontology: every ``ontology/*.ttl`` file merged, with the claims tables
     (``ontology/*.tsv``) compiled into claim records and definitional axioms."""
-    return load_files(ontology_files(directory))
+    return read_files(ontology_files(directory))
 
 
 def read_turtle(source: Path | bytes) -> Iterator[tuple[Node, URIRef, Node]]:

@@ -33,6 +33,7 @@ from rdflib.term import Node
 
 from .claims import ACCEPTED
 from .namespaces import SMR
+from .triples import TripleSet
 
 AXIOM_STRUCTURE = frozenset({RDF.type, OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget})
 INHERITED_ANNOTATIONS = (DCTERMS.source, SMR.evidenceType, SMR.status)
@@ -55,7 +56,7 @@ class Edge:
 class Materialized:
     """The triples the build adds to the asserted ontology, with counts for the build report."""
 
-    graph: Graph = field(default_factory=Graph)
+    graph: TripleSet = field(default_factory=TripleSet)
     claims: int = 0
     held_out: dict[URIRef, int] = field(default_factory=dict)
     """Claims that became no edge, by status."""
@@ -65,17 +66,18 @@ class Materialized:
     inferred_subclass_links: int = 0
 
 
-def claim_records(graph: Graph) -> list[tuple[URIRef | BNode, Triple, URIRef | None]]:
+def claim_records(graph: Graph | TripleSet) -> list[tuple[URIRef | BNode, Triple, URIRef | None]]:
     """Every smr:Claim of ``graph`` as (record, (subject, predicate, object), status)."""
     found = []
+    slots, status = (SMR.subject, SMR.predicate, SMR.object), SMR.status
     for record in graph.subjects(RDF.type, SMR.Claim):
-        triple = (graph.value(record, SMR.subject), graph.value(record, SMR.predicate), graph.value(record, SMR.object))
-        if all(isinstance(t, URIRef) for t in triple):
-            found.append((record, triple, graph.value(record, SMR.status)))
-    return sorted(found, key=lambda c: (c[1], str(c[0])))
+        triple = tuple(graph.value(record, slot) for slot in slots)
+        if all(type(t) is URIRef for t in triple):
+            found.append((record, triple, graph.value(record, status)))
+    return sorted(found, key=lambda c: (*map(str, c[1]), str(c[0])))  # str: rdflib compares terms in Python
 
 
-def restriction_edges(graph: Graph) -> list[Edge]:
+def restriction_edges(graph: Graph | TripleSet) -> list[Edge]:
     """Every ``C rdfs:subClassOf [owl:onProperty P; owl:someValuesFrom E]`` with named C, P, E."""
     annotations = _axiom_annotations(graph)
     merged: dict[Triple, set[tuple[URIRef, Node]]] = defaultdict(set)
@@ -95,7 +97,7 @@ def restriction_edges(graph: Graph) -> list[Edge]:
     return edges
 
 
-def sub_properties(graph: Graph, ancestor: URIRef) -> set[URIRef]:
+def sub_properties(graph: Graph | TripleSet, ancestor: URIRef) -> set[URIRef]:
     """``ancestor`` and every property below it by rdfs:subPropertyOf."""
     found = {ancestor}
     frontier = [ancestor]
@@ -108,7 +110,7 @@ def sub_properties(graph: Graph, ancestor: URIRef) -> set[URIRef]:
 
 
 def materialize(
-    graph: Graph,
+    graph: Graph | TripleSet,
     superclasses: dict[URIRef, set[URIRef]] | None = None,
     inferred_parents: Iterable[tuple[URIRef, URIRef]] = (),
 ) -> Materialized:
@@ -142,9 +144,9 @@ def materialize(
             reify(out.graph, key, edge.annotations + ((SMR.status, SMR.Established),))
         edges.add(key)
     out.asserted_edges = len(edges)
-    for cls in sorted(set(superclasses)):
-        for origin in sorted(superclasses.get(cls, ())):
-            for edge in by_subject.get(origin, ()):
+    for cls in sorted(superclasses, key=str):
+        for origin in sorted((o for o in superclasses[cls] if o in by_subject), key=str):
+            for edge in by_subject[origin]:
                 key = (cls, edge.property, edge.target)
                 if key in edges or cls == edge.target:
                     continue
@@ -155,14 +157,13 @@ def materialize(
                     extra.append((SMR.derivedFromClaim, edge.claim))
                 reify(out.graph, key, kept + tuple(extra))
                 out.inherited_edges += 1
-    for triple in edges:
-        out.graph.add(triple)
+    out.graph.update(edges)
 
     causal = sub_properties(graph, SMR.causallyUpstreamOf) - {SMR.causallyUpstreamOf}
     direct = [(s, o) for s, p, o in edges if p in causal]
-    for s, o in sorted(_transitive_closure(direct)):
-        out.graph.add((s, SMR.causallyUpstreamOf, o))
-        out.closure_edges += 1
+    closure = sorted(_transitive_closure(direct), key=lambda pair: (str(pair[0]), str(pair[1])))
+    out.graph.update((s, SMR.causallyUpstreamOf, o) for s, o in closure)
+    out.closure_edges = len(closure)
 
     for child, parent in sorted(inferred_parents):
         if (child, RDFS.subClassOf, parent) not in graph:
@@ -171,7 +172,7 @@ def materialize(
     return out
 
 
-def asserted_superclasses(graph: Graph) -> dict[URIRef, set[URIRef]]:
+def asserted_superclasses(graph: Graph | TripleSet) -> dict[URIRef, set[URIRef]]:
     """Named-class ancestors by asserted rdfs:subClassOf only (the no-reasoner fallback)."""
     parents: dict[URIRef, set[URIRef]] = defaultdict(set)
     for child, parent in graph.subject_objects(RDFS.subClassOf):
@@ -209,19 +210,23 @@ def _transitive_closure(pairs: list[tuple[Node, Node]]) -> set[tuple[Node, Node]
     return closure
 
 
-def _axiom_annotations(graph: Graph) -> dict[tuple[Node, Node], tuple[tuple[URIRef, Node], ...]]:
+def _axiom_annotations(graph: Graph | TripleSet) -> dict[tuple[Node, Node], tuple[tuple[URIRef, Node], ...]]:
     """(annotatedSource, annotatedTarget) of each rdfs:subClassOf owl:Axiom -> its annotations."""
+    keys = {
+        axiom: (graph.value(axiom, OWL.annotatedSource), graph.value(axiom, OWL.annotatedTarget))
+        for axiom in graph.subjects(RDF.type, OWL.Axiom)
+        if graph.value(axiom, OWL.annotatedProperty) == RDFS.subClassOf
+    }
     found: dict[tuple[Node, Node], list[tuple[URIRef, Node]]] = defaultdict(list)
-    for axiom in graph.subjects(RDF.type, OWL.Axiom):
-        if graph.value(axiom, OWL.annotatedProperty) != RDFS.subClassOf:
-            continue
-        key = (graph.value(axiom, OWL.annotatedSource), graph.value(axiom, OWL.annotatedTarget))
-        found[key].extend((p, o) for p, o in graph.predicate_objects(axiom) if p not in AXIOM_STRUCTURE)
+    if keys:
+        for s, p, o in graph:  # one pass: a lookup by subject would index the whole graph for a few axioms
+            if s in keys and p not in AXIOM_STRUCTURE:
+                found[keys[s]].append((p, o))
     return {key: tuple(sorted(values)) for key, values in found.items()}
 
 
 def reify(
-    graph: Graph, triple: tuple[URIRef, URIRef, Node], annotations: Iterable[tuple[URIRef, Node]],
+    graph: Graph | TripleSet, triple: tuple[URIRef, URIRef, Node], annotations: Iterable[tuple[URIRef, Node]],
     kind: URIRef = SMR.Claim, slots: tuple[URIRef, URIRef, URIRef] = (SMR.subject, SMR.predicate, SMR.object),
     label: str = "claim",
 ) -> None:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError, SmrKgError
-from .remote import check_url, http_call
+from .remote import AccessRefused, check_url, http_call
 
 PASSWORD_VARIABLE = "SMR_KG_PASSWORD"
 USER_AGENT = "smr-kg publish (SPARQL 1.1 Graph Store Protocol)"
@@ -84,7 +84,9 @@ def publish(endpoint: str, graph: str | None = None, replace: bool = False, user
     _check_graph_iri(graph)
     target = _with_graph(endpoint, graph)
     credentials = _credentials(user, password)
-    if not replace and _graph_exists(target, timeout, credentials):
+    if replace:
+        _check_access(target, timeout, credentials, user)
+    elif _graph_exists(target, timeout, credentials):
         raise SmrKgError(
             f"the store at {endpoint} already has a graph <{graph}>: pass --replace to replace it "
             "with this build (only that graph is touched), or name another with --graph", exit_code=2)
@@ -103,6 +105,20 @@ def _graph_exists(target: str, timeout: float, credentials: tuple[str, str] | No
     status, _, _ = http_call(_authorized(request, credentials, timeout), timeout, what="Graph Store endpoint",
                              missing_ok=True, read=False, auth_hint=_auth_hint(credentials and credentials[0]))
     return status != 404
+
+
+def _check_access(target: str, timeout: float, credentials: tuple[str, str] | None, user: str | None) -> None:
+    """Refuse early when the store refuses access: it answers a bodyless GET with its 401, whereas
+    during an upload it may close the connection mid-body (Virtuoso does: a broken pipe, not a
+    401). Any other answer to the GET is left for the upload to report."""
+    request = urllib.request.Request(target, method="GET", headers={"Accept": "application/n-triples", "User-Agent": USER_AGENT})
+    try:
+        http_call(_authorized(request, credentials, timeout), timeout, what="Graph Store endpoint",
+                  missing_ok=True, read=False, auth_hint=_auth_hint(user))
+    except AccessRefused:
+        raise
+    except SmrKgError:
+        pass
 
 
 def _credentials(user: str | None, password: str | None) -> tuple[str, str] | None:

@@ -63,9 +63,10 @@ def logical_graph(graph: Graph) -> Graph:
 def logical_triples(graph: Graph) -> list[tuple]:
     """The triples of :func:`logical_graph`, as a list (cheaper to walk than an rdflib graph)."""
     axiom_nodes = set(graph.subjects(RDF.type, OWL.Axiom))
+    axiom_type = (RDF.type, OWL.Axiom)
     logical = {
         (s, p, o) for s, p, o in graph
-        if s not in axiom_nodes and p in LOGICAL_PREDICATES and not (p == RDF.type and o == OWL.Axiom)
+        if p in LOGICAL_PREDICATES and s not in axiom_nodes and (p, o) != axiom_type
     }
     # Declarations of annotation properties keep owlready2 from guessing their kind.
     logical.update((prop, RDF.type, OWL.AnnotationProperty) for prop in graph.subjects(RDF.type, OWL.AnnotationProperty))

@@ -56,6 +56,10 @@ class EndpointError(SmrKgError):
         super().__init__(message, exit_code=2)
 
 
+class AccessRefused(EndpointError):
+    """The endpoint refused access (HTTP 401/403): credentials are missing or wrong."""
+
+
 class RemoteStore(QueryForms):
     """SELECT and ASK over HTTP against a SPARQL 1.1 query endpoint (``url``).
 
@@ -133,7 +137,7 @@ def http_call(request: urllib.request.Request, timeout: float, what: str, on_400
         if error.code == 400 and on_400 is not None:
             raise on_400(detail) from None
         if error.code in (401, 403):
-            raise EndpointError(f"the {what} at {url} refused access (HTTP {error.code}){_colon(detail)}{auth_hint}") from None
+            raise AccessRefused(f"the {what} at {url} refused access (HTTP {error.code}){_colon(detail)}{auth_hint}") from None
         if error.code in (404, 405, 406, 415):
             raise EndpointError(f"no {what} at {url} (HTTP {error.code}: is the URL right?){_colon(detail)}") from None
         raise EndpointError(f"the {what} at {url} failed (HTTP {error.code}){_colon(detail)}") from None

@@ -27,7 +27,8 @@ from rdflib.term import Node
 
 from . import paths, prefixes
 from .errors import InputError, SmrKgError
-from .load import DEFAULT_MAX_MB, PROGRESS_BYTES, load_files, load_ontology, turtle_files
+from .load import DEFAULT_MAX_MB, PROGRESS_BYTES, load_files, read_ontology, turtle_files
+from .triples import TripleSet
 
 SMRSH = Namespace("https://w3id.org/smr-kg/shapes/")
 """The namespace of smr-kg's shapes (and of ``smrsh:fix``, the fix hint of a shape)."""
@@ -111,12 +112,19 @@ def load_shapes(directory: Path | None = None) -> Graph:
 # ---------------------------------------------------------------------------------------------
 
 
-def validate_graph(data: Graph, shapes: Graph | None = None, store=None) -> Report:
+def validate_graph(data: Graph | TripleSet, shapes: Graph | None = None, store=None) -> Report:
     """Validate ``data``; ``store`` is a :mod:`smr_kg.store` engine over the same triples
     (made from ``data`` when not given), where the compiled shapes run."""
-    from .store import store_for_graph
+    if store is None and isinstance(data, TripleSet):
+        from .canonical import Canonical, ntriples_lines
+        from .store_write import memory_store, ntriples_pieces
 
-    return validate_store(store if store is not None else store_for_graph(data), shapes, lambda: data)
+        store = memory_store(ntriples_pieces(ntriples_lines(Canonical(data))))
+    elif store is None:
+        from .store import store_for_graph
+
+        store = store_for_graph(data)
+    return validate_store(store, shapes, lambda: data.to_graph() if isinstance(data, TripleSet) else data)
 
 
 def validate_store(store, shapes: Graph | None = None, data: Callable[[], Graph] | None = None) -> Report:
@@ -192,19 +200,20 @@ def validate_files(
     from .inputs import combine, read_inputs
 
     extensions = read_inputs(files, input_format, max_mb=DEFAULT_MAX_MB if max_mb is None else max_mb)
-    data = combine(load_ontology(), extensions)
+    data = combine(read_ontology(), extensions)
     if sum(Path(f).stat().st_size for f in files if f != "-" and Path(f).is_file()) >= PROGRESS_BYTES:
         print(f"smr-kg: validating {len(data):,} triples against the shapes ...", file=sys.stderr)
     return validate_graph(data, shapes)
 
 
 def require_valid(
-    data: Graph, shapes: Graph | None = None, store=None, origin: Callable[[Node], str | None] | None = None,
+    data: Graph | TripleSet | None, shapes: Graph | None = None, store=None,
+    origin: Callable[[Node], str | None] | None = None, graph: Callable[[], Graph] | None = None,
 ) -> Report:
-    """Validate ``data`` (in ``store`` when given) and raise :class:`SmrKgError` naming shapes
-    and nodes if any violation; ``origin`` names the user's file a node comes from, so the
-    message points at it."""
-    report = validate_graph(data, shapes, store)
+    """Validate ``data`` (in ``store`` when given; without ``data``, ``graph()`` gives it to a
+    shape that needs pyshacl) and raise :class:`SmrKgError` naming shapes and nodes if any
+    violation; ``origin`` names the user's file a node comes from, so the message points at it."""
+    report = validate_graph(data, shapes, store) if data is not None else validate_store(store, shapes, graph)
     violations = [r for r in report.results if r.severity == SH.Violation]
     if violations:
         by_shape: dict[Node, list[Node]] = defaultdict(list)

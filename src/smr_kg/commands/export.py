@@ -42,9 +42,9 @@ def run(args: argparse.Namespace) -> int:
     graph = None
     if extensions:
         from ..inputs import combine
-        from ..load import load_ontology
+        from ..load import read_ontology
 
-        graph = in_memory_graph(args, extensions) if args.graph == "full" else combine(load_ontology(), extensions)
+        graph = in_memory_graph(args, extensions) if args.graph == "full" else combine(read_ontology(), extensions)
     data = export(fmt, args.graph, graph=graph)
     output.write(data)
     if not output.is_stdout:
