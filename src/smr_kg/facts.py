@@ -175,6 +175,15 @@ class GraphFacts:
         """``cls`` and all its named superclasses."""
         return frozenset(self._closure(cls, self._parents, "?x"))
 
+    def need_ancestors(self, classes: Iterable[IRI]) -> None:
+        """Read the superclasses of all ``classes`` level by level, one query per level for all
+        of them (:meth:`ancestors` of each alone would ask per class and level)."""
+        found = frontier = set(classes)
+        while frontier:
+            self._need_links([c for c in frontier if c not in self._parents], self._parents, "?x")
+            frontier = {p for c in frontier for p in self._parents[c]} - found
+            found = found | frontier
+
     def is_a(self, cls: IRI, ancestor: IRI) -> bool:
         return cls == ancestor or ancestor in self.ancestors(cls)
 

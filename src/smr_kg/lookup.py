@@ -70,15 +70,13 @@ SELECT ?concept ?relation ?code WHERE {
 }
 """
 
-_CONDITIONS_QUERY = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+_CAUSAL_NEIGHBOURS_QUERY = """
 PREFIX smr: <https://w3id.org/smr-kg/>
-# Conditions causally upstream (?dir = "up") or downstream ("down") of ?x, over the closure.
-# The conditions are a sub-select with a LIMIT (never reached) so that Virtuoso 7.2.5 computes
-# them before the join; joined directly it kept one condition of many (docs/queries.md).
+# What is causally upstream (?dir = "up") or downstream ("down") of ?x, over the closure; which of
+# those are conditions is read from the class hierarchy of these nodes alone (GraphFacts): a
+# sub-select of every condition of the graph cost 0.37 s of a 0.57 s lookup at 1M triples.
 SELECT DISTINCT ?c ?dir ?x WHERE {
   { ?c smr:causallyUpstreamOf ?x . BIND("up" AS ?dir) } UNION { ?x smr:causallyUpstreamOf ?c . BIND("down" AS ?dir) }
-  { SELECT DISTINCT ?c WHERE { ?c rdfs:subClassOf+ smr:Condition } LIMIT 1000000 }
   FILTER(isIRI(?c) && ?c != ?x)
 }
 """
@@ -176,8 +174,11 @@ def build_card(store: Store, iri: IRI, matched: tuple[str, str] | None = None,
     assertions = read_assertions(store, OUTGOING, iri) + (read_held_out(store, OUTGOING, iri) if held_out else [])
     card.outgoing = [a for a in assertions if a.subject == iri]
     card.incoming = [a for a in assertions if a.object == iri and a.property in INCOMING]
-    for c, direction, _ in store.select(_CONDITIONS_QUERY, {"x": iri}).rows:
-        (card.upstream if str(direction) == "up" else card.downstream).append(c)
+    neighbours = store.select(_CAUSAL_NEIGHBOURS_QUERY, {"x": iri}).rows
+    facts.need_ancestors(c for c, _, _ in neighbours)
+    for c, direction, _ in neighbours:
+        if c != SMR.Condition and facts.is_a(c, SMR.Condition):
+            (card.upstream if str(direction) == "up" else card.downstream).append(c)
     target = SMR.SecondaryMitralRegurgitation
     if iri != target and not facts.is_a(iri, target):
         chains = causal_paths(facts, iri, target, max_paths=MAX_CHAINS, held_out=held_out)
