@@ -39,7 +39,9 @@ def values_form(text: str, bindings: dict) -> str:
     where = re.search(r"\bWHERE\s*\{", body, re.IGNORECASE)
     if where is None:
         raise ValueError("the query has no WHERE {")
-    lines = "".join(f"\n  VALUES ?{name} {{ {term.n3()} }}" for name, term in bindings.items())
+    from smr_kg.sparqltext import sparql_term  # the stores return light terms, not rdflib's
+
+    lines = "".join(f"\n  VALUES ?{name} {{ {sparql_term(term)} }}" for name, term in bindings.items())
     return text[: where.end()] + lines + text[where.end():]
 
 

@@ -18,10 +18,11 @@ from smr_kg.answer.render import to_json
 from smr_kg.build import build_graph
 from smr_kg.commands.answer import TOPIC_NAMES
 from smr_kg.errors import InputError
-from smr_kg.namespaces import SMR
-from smr_kg.pathways import curie
+from smr_kg import namespaces as ns
+from smr_kg.facts import curie
 from smr_kg.paths import ontology_dir
 from smr_kg.store import open_store, store_for_graph
+from smr_kg.vocab import SMR
 
 FIXTURE = Path(__file__).parent / "fixtures" / "answer" / "new-cause.ttl"
 ROW = Path(__file__).parent / "fixtures" / "answer" / "new-cause.row.tsv"
@@ -66,8 +67,8 @@ def _claims(data: dict, section: str | None = None) -> list[dict]:
     ]
 
 
-def _label(graph: Graph, iri: URIRef) -> str:
-    return str(graph.value(iri, RDFS.label))
+def _label(graph: Graph, iri) -> str:
+    return str(graph.value(URIRef(iri), RDFS.label))
 
 
 def _bullets(md: str) -> list[str]:
@@ -135,8 +136,8 @@ def test_claims_without_traceable_support_are_flagged(causes_json: dict, causes_
 
 
 def test_no_seed_wording_is_printed_as_prose(store, built_graph: Graph) -> None:
-    excerpts = [str(o) for o in built_graph.objects(None, SMR.seedExcerpt)]
-    statements = [str(o) for o in built_graph.objects(None, SMR.statementText)]
+    excerpts = [str(o) for o in built_graph.objects(None, ns.SMR.seedExcerpt)]
+    statements = [str(o) for o in built_graph.objects(None, ns.SMR.statementText)]
     assert excerpts and statements
     for topic in TOPICS:
         for fmt in ("md", "html"):
@@ -213,7 +214,8 @@ def test_a_claim_added_as_one_table_row_reaches_every_output(tmp_path: Path, sto
     """Issue 9: adding a claim is a one-line edit of the claims table; after a build it is in
     causes-through, path, lookup and the answer, with its evidence."""
     from smr_kg.lookup import lookup
-    from smr_kg.pathways import GraphFacts, causal_paths
+    from smr_kg.facts import GraphFacts
+    from smr_kg.pathways import causal_paths
     from smr_kg.queries import find
     from smr_kg.query import run
 

@@ -62,3 +62,23 @@ def test_every_environment_variable_is_in_help_and_readme() -> None:
     for name in ENVIRONMENT:
         assert name in done.stdout, name
         assert f"`{name}`" in readme, name
+
+
+@pytest.mark.parametrize("command", [
+    ["query", "causes-through", "--param", "mechanism=left ventricular dilation"],
+    ["lookup", "SNOMEDCT:49436004"],
+])
+def test_query_and_lookup_on_the_embedded_store_import_no_rdflib_curies_or_pydantic(command: list[str]) -> None:
+    """The fast commands' cost is mostly imports (issue 14): rdflib, curies and pydantic cost
+    several times a bare interpreter start, so the pyoxigraph path must not load them."""
+    probe = (
+        "import sys\n"
+        "from smr_kg.cli import main\n"
+        f"code = main({command!r})\n"
+        "heavy = sorted(m for m in ('rdflib', 'curies', 'pydantic') if m in sys.modules)\n"
+        "print('HEAVY', code, heavy, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip(), "the command printed nothing"
+    assert "HEAVY 0 []" in done.stderr, done.stderr

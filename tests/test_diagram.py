@@ -14,13 +14,16 @@ from smr_kg import diagram as diagram_module
 from smr_kg.commands.diagram import FORMAT_NAMES
 from smr_kg.diagram import FORMATS, build_diagram, diagram_bytes, to_dot, to_mermaid
 from smr_kg.errors import InputError, SmrKgError
-from smr_kg.namespaces import ECO_NO_TRACEABLE_SUPPORT, SMR
-from smr_kg.pathways import Assertion, GraphFacts, curie
+from smr_kg import namespaces as ns
+from smr_kg.evidence import Assertion
+from smr_kg.facts import GraphFacts, curie
 from smr_kg.prefixes import converter
+from smr_kg.terms import IRI
+from smr_kg.vocab import ECO_NO_TRACEABLE_SUPPORT, SMR
 from smr_kg.store import open_store
 
 SVG = "{http://www.w3.org/2000/svg}"
-DRAWN = (SMR.actsThrough, SMR.leadsTo, SMR.causesOrContributesTo, SMR.treats)
+DRAWN = (ns.SMR.actsThrough, ns.SMR.leadsTo, ns.SMR.causesOrContributesTo, ns.SMR.treats)
 needs_dot = pytest.mark.skipif(diagram_module.shutil.which("dot") is None, reason="Graphviz `dot` not installed")
 
 
@@ -47,11 +50,11 @@ def _iri(text: str) -> URIRef:
 def _asserted(graph: Graph) -> set[tuple[URIRef, URIRef, URIRef]]:
     """Direct edges with an accepted, asserted claim record (read with rdflib, not smr_kg)."""
     found = set()
-    for claim in graph.subjects(RDF.type, SMR.Claim):
-        p = graph.value(claim, SMR.predicate)
-        accepted = graph.value(claim, SMR.status) in (SMR.Established, SMR.Tentative)
-        if p in DRAWN and accepted and graph.value(claim, SMR.inferred) is None:
-            found.add((graph.value(claim, SMR.subject), p, graph.value(claim, SMR.object)))
+    for claim in graph.subjects(RDF.type, ns.SMR.Claim):
+        p = graph.value(claim, ns.SMR.predicate)
+        accepted = graph.value(claim, ns.SMR.status) in (ns.SMR.Established, ns.SMR.Tentative)
+        if p in DRAWN and accepted and graph.value(claim, ns.SMR.inferred) is None:
+            found.add((graph.value(claim, ns.SMR.subject), p, graph.value(claim, ns.SMR.object)))
     return found
 
 
@@ -60,13 +63,13 @@ def test_svg_nodes_are_the_graph_nodes_upstream_of_smr_and_its_therapies(overvie
     nodes = {_iri(t) for t in _titles(overview_svg, "node")}
     for node in nodes:
         assert (node, RDFS.label, None) in built_graph, node
-    upstream = set(built_graph.subjects(SMR.causallyUpstreamOf, SMR.SecondaryMitralRegurgitation))
+    upstream = set(built_graph.subjects(ns.SMR.causallyUpstreamOf, ns.SMR.SecondaryMitralRegurgitation))
     asserted = _asserted(built_graph)
-    causes = {s for s, p, o in asserted if p == SMR.actsThrough and s in upstream}
-    therapies = {s for s, p, o in asserted if p == SMR.treats and o == SMR.SecondaryMitralRegurgitation}
+    causes = {s for s, p, o in asserted if p == ns.SMR.actsThrough and s in upstream}
+    therapies = {s for s, p, o in asserted if p == ns.SMR.treats and o == ns.SMR.SecondaryMitralRegurgitation}
     assert causes and therapies
-    assert causes | therapies | {SMR.SecondaryMitralRegurgitation, SMR.FailureOfLeafletCoaptation} <= nodes
-    assert SMR.AllCauseMortality not in nodes and SMR.LeftVentricularEjectionFraction not in nodes
+    assert causes | therapies | {ns.SMR.SecondaryMitralRegurgitation, ns.SMR.FailureOfLeafletCoaptation} <= nodes
+    assert ns.SMR.AllCauseMortality not in nodes and ns.SMR.LeftVentricularEjectionFraction not in nodes
 
 
 @needs_dot
@@ -186,4 +189,4 @@ def test_cli_bad_focus_is_a_one_line_error(run_cli) -> None:
 def test_every_node_name_is_the_curie_of_a_graph_iri(facts: GraphFacts) -> None:
     dot = to_dot(build_diagram(facts))
     names = set(re.findall(r'^  "([^"]+)" \[label=', dot, flags=re.M))
-    assert names and all(curie(_iri(n)) == n and facts.labels.get(_iri(n)) for n in names)
+    assert names and all(curie(IRI(_iri(n))) == n and facts.all_labels().get(IRI(_iri(n))) for n in names)

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from smr_kg.lookup import NotLinked, find
-from smr_kg.namespaces import SMR
+from smr_kg.vocab import SMR
 from smr_kg.store import open_store
 
 
@@ -129,3 +129,32 @@ def test_held_out_causes_are_not_caused_by_unless_asked(run_cli):
     assert "held out: contested" in line
     code, out, _ = run_cli("lookup", "hypertrophic cardiomyopathy")
     assert "- systolic anterior motion" not in out and "How it leads to" not in out
+
+
+def test_causes_and_caused_by_of_every_card_are_the_conditions_a_whole_graph_query_finds(store) -> None:
+    """A card tells conditions apart from mechanisms by the hierarchy of its own neighbours only;
+    for every node of the causal closure that must be the set of conditions that a query over
+    every condition of the graph (the earlier form, still the portable one) finds."""
+    from smr_kg.facts import GraphFacts
+    from smr_kg.lookup import build_card
+
+    every_condition = """
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    PREFIX smr: <https://w3id.org/smr-kg/>
+    SELECT DISTINCT ?c ?dir ?x WHERE {
+      { ?c smr:causallyUpstreamOf ?x . BIND("up" AS ?dir) } UNION { ?x smr:causallyUpstreamOf ?c . BIND("down" AS ?dir) }
+      { SELECT DISTINCT ?c WHERE { ?c rdfs:subClassOf+ smr:Condition } LIMIT 1000000 }
+      FILTER(isIRI(?c) && ?c != ?x)
+    }"""
+    nodes = {n for row in store.select(
+        "SELECT ?s ?o WHERE { ?s <https://w3id.org/smr-kg/causallyUpstreamOf> ?o }").rows for n in row}
+    assert len(nodes) > 20
+    facts, cards_with_both = GraphFacts.read(store), 0
+    for node in sorted(nodes):
+        card = build_card(store, node, facts=facts, mappings=[])
+        expected = {"up": set(), "down": set()}
+        for c, direction, _ in store.select(every_condition, {"x": node}).rows:
+            expected[str(direction)].add(c)
+        assert (set(card.upstream), set(card.downstream)) == (expected["up"], expected["down"]), node
+        cards_with_both += bool(card.upstream and card.downstream)
+    assert cards_with_both

@@ -16,6 +16,7 @@ from smr_kg.mappings import (
     CODE_PATTERNS, code_problem, curie_map, default_mapping_file, mapping_graph, read_mappings, unmapped,
 )
 from smr_kg.namespaces import SMR
+from smr_kg.vocab import SMR as LIGHT  # what store queries give back (smr_kg.terms)
 from smr_kg.sctid import is_valid_sctid
 from smr_kg.sssom_io import validate_with_sssom
 from smr_kg.store import store_for_graph
@@ -154,15 +155,15 @@ def test_mapping_graph_of_a_directory_without_mappings_is_empty(tmp_path):
 def test_unmapped_lists_concepts_without_a_code_and_not_coded_ones(built_graph, rows):
     store = store_for_graph(built_graph)
     found = {u.iri: u for u in unmapped(store, mappings=rows)}
-    assert SMR.LeftVentricularDilation in found and found[SMR.LeftVentricularDilation].kind == "mechanism"
-    assert SMR.AtrialFibrillation not in found
-    assert SMR.LeftVentricularEjectionFraction not in found
-    smr = found[SMR.SecondaryMitralRegurgitation]
+    assert LIGHT.LeftVentricularDilation in found and found[LIGHT.LeftVentricularDilation].kind == "mechanism"
+    assert LIGHT.AtrialFibrillation not in found
+    assert LIGHT.LeftVentricularEjectionFraction not in found
+    smr = found[LIGHT.SecondaryMitralRegurgitation]
     assert ("skos:broadMatch", "SNOMEDCT:48724000") in smr.partial
     assert smr.notes and "no concept for secondary" in smr.notes[0]
     in_snomed = {u.iri for u in unmapped(store, "SNOMEDCT", rows)}
-    assert SMR.DilatedCardiomyopathy in in_snomed  # only a broader SNOMED CT code
-    assert SMR.LeftVentricularEndSystolicDiameter in in_snomed  # has LOINC, not SNOMED CT
+    assert LIGHT.DilatedCardiomyopathy in in_snomed  # only a broader SNOMED CT code
+    assert LIGHT.LeftVentricularEndSystolicDiameter in in_snomed  # has LOINC, not SNOMED CT
     with pytest.raises(InputError):
         unmapped(store, "ICD9", rows)
 

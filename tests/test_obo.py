@@ -16,8 +16,9 @@ from rdflib import Graph, URIRef
 
 from smr_kg.export import serialize
 from smr_kg.namespaces import SMR
-from smr_kg.pathways import read_assertions, read_held_out
+from smr_kg.evidence import read_assertions, read_held_out
 from smr_kg.store import store_for_graph
+from smr_kg.terms import IRI
 
 AF = str(SMR.AtrialFibrillation)
 AF_CODES = {"SNOMEDCT:49436004", "MESH:D001281", "UMLS:C0004238", "MONDO:0004981", "DOID:0060224"}
@@ -49,7 +50,7 @@ def test_each_asserted_relation_is_one_edge_and_entailed_ones_are_left_to_the_to
     assert str(SMR.SeedPage) in sources and len(sources) >= 2
     assert {"pred": str(SMR.status), "val": str(SMR.Established)} in edge["meta"]["basicPropertyValues"]
     held_out = read_held_out(store_for_graph(built_graph), [SMR.actsThrough])
-    assert held_out and not {(h.subject, h.object) for h in held_out} & {(URIRef(s), URIRef(o)) for s, _, o in edges}
+    assert held_out and not {(h.subject, h.object) for h in held_out} & {(IRI(s), IRI(o)) for s, _, o in edges}
 
 
 def test_the_export_is_deterministic(built_graph, obo_file: Path) -> None:

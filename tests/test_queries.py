@@ -12,15 +12,16 @@ import shlex
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, SKOS
+from rdflib import Graph, URIRef
 
+from smr_kg import namespaces as ns
 from smr_kg import paths
-from smr_kg.namespaces import ECO_NO_TRACEABLE_SUPPORT, ECO_TRACEABLE, SMR
 from smr_kg.queries import HeaderError, QueryNotFound, find, list_queries, load, parse
 from smr_kg.query import run
 from smr_kg.resolve import labels, resolve_term
 from smr_kg.store import open_store
+from smr_kg.terms import IRI, Literal, from_rdflib
+from smr_kg.vocab import ECO_NO_TRACEABLE_SUPPORT, ECO_TRACEABLE, SKOS, SMR, XSD
 
 COMPETENCY_QUESTIONS = (
     "causes-through", "causes", "mechanism-chain", "mechanisms-by-structure", "therapies",
@@ -154,7 +155,7 @@ def answer(store, name: str, **params: str) -> list[dict]:
     return run(store, find(name), params).dicts()
 
 
-def term(store, name: str) -> URIRef:
+def term(store, name: str) -> IRI:
     return resolve_term(store, name)
 
 
@@ -216,7 +217,7 @@ def test_cq1_through_a_later_mechanism_shows_the_whole_chain(store) -> None:
     rows = answer(store, "causes-through", mechanism="mitral annular dilation")
     af = [r for r in rows if r["cause"] == term(store, "atrial fibrillation")]
     assert {str(r["chain"]) for r in af} == {"atrial fibrillation -> left atrial dilation -> mitral annular dilation"}
-    assert column(af, "step") == {Literal(1), Literal(2)}
+    assert column(af, "step") == {Literal("1", datatype=XSD.integer), Literal("2", datatype=XSD.integer)}
 
 
 def test_cq2_causes_cover_the_seven_cause_groups_of_the_seed(store) -> None:
@@ -384,8 +385,8 @@ def test_cq11_by_code(store) -> None:
 
 def test_cq11_every_mapped_code_finds_its_concept(store, built_graph: Graph) -> None:
     """Data-driven over the build's SKOS mappings (from ontology/mappings/*.sssom.tsv)."""
-    mapped = [(s, p, o) for p in (SKOS.exactMatch, SKOS.broadMatch) for s, o in built_graph.subject_objects(p)
-              if str(o).startswith(SNOMED)]
+    mapped = [(from_rdflib(s), p, o) for p in (SKOS.exactMatch, SKOS.broadMatch)
+              for s, o in built_graph.subject_objects(URIRef(p)) if str(o).startswith(SNOMED)]
     assert any(p == SKOS.exactMatch for _, p, _ in mapped), "no SNOMED CT mapping in the build"
     for concept, match, code in mapped:
         rows = answer(store, "by-code", code=str(code))
@@ -401,11 +402,11 @@ def test_cq12_unmapped(store, built_graph: Graph) -> None:
         assert term(store, name) in unmapped, name
     for name in ("atrial fibrillation", "myocardial infarction", "heart failure"):
         assert term(store, name) not in unmapped, name
-    own_code = {s for p in (SKOS.exactMatch, SKOS.closeMatch) for s, o in built_graph.subject_objects(p)
-                if str(o).startswith(SNOMED)}
+    own_code = {from_rdflib(s) for p in (SKOS.exactMatch, SKOS.closeMatch)
+                for s, o in built_graph.subject_objects(URIRef(p)) if str(o).startswith(SNOMED)}
     assert not unmapped & own_code
     secondary = [r for r in rows if r["concept"] == term(store, "secondary mitral regurgitation")]
-    assert {(r.get("link"), r.get("nearest")) for r in secondary} == {(SKOS.broadMatch, URIRef(SNOMED + "48724000"))}
+    assert {(r.get("link"), r.get("nearest")) for r in secondary} == {(SKOS.broadMatch, IRI(SNOMED + "48724000"))}
 
 
 def test_cq13_proportionality(store) -> None:
@@ -452,8 +453,8 @@ def test_assertion_evidence_returns_every_claim(store, built_graph: Graph) -> No
     rows = answer(store, "assertion-evidence")
     assertions = {(r["subject"], r["property"], r["object"]) for r in rows}
     recorded = {
-        (built_graph.value(c, SMR.subject), built_graph.value(c, SMR.predicate), built_graph.value(c, SMR.object))
-        for c in built_graph.subjects(RDF.type, SMR.Claim)
+        tuple(from_rdflib(built_graph.value(c, p)) for p in (ns.SMR.subject, ns.SMR.predicate, ns.SMR.object))
+        for c in built_graph.subjects(ns.RDF.type, ns.SMR.Claim)
     }
     assert assertions == recorded
     contested = answer(store, "assertion-evidence", status="smr:Contested")
@@ -467,7 +468,7 @@ def test_assertion_evidence_returns_every_claim(store, built_graph: Graph) -> No
 
 def test_the_causal_graph_is_acyclic(built_graph: Graph) -> None:
     """causes-through and mechanism-chain enumerate chains; a cycle would make them repeat."""
-    upstream = set(built_graph.subject_objects(SMR.causallyUpstreamOf))
+    upstream = set(built_graph.subject_objects(ns.SMR.causallyUpstreamOf))
     assert not {(a, b) for a, b in upstream if (b, a) in upstream}
 
 

@@ -11,9 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Literal, URIRef
 
-from smr_kg.namespaces import SMR
 from smr_kg.queries import find, parse
 from smr_kg.query import (
     ParameterError,
@@ -26,6 +24,8 @@ from smr_kg.query import (
     to_tsv,
 )
 from smr_kg.store import SelectResult, open_store
+from smr_kg.terms import IRI, BNode, Literal
+from smr_kg.vocab import SMR
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 HEADLINE = ("query", "causes-through", "--param", "mechanism=left ventricular dilation")
@@ -55,7 +55,7 @@ def test_bind_resolves_values_and_fills_defaults(store) -> None:
     assert bind(store, find("causes-through"), {"mechanism": "LV dilation"}) == {"mechanism": SMR.LeftVentricularDilation}
     assert bind(store, find("therapies"), {}) == {"condition": SMR.SecondaryMitralRegurgitation, "currency": SMR.Current}
     assert bind(store, find("assertion-evidence"), {}) == {}           # optional, left unbound
-    assert bind(store, find("by-code"), {"code": "SNOMEDCT:1"}) == {"code": URIRef("http://snomed.info/id/1")}
+    assert bind(store, find("by-code"), {"code": "SNOMEDCT:1"}) == {"code": IRI("http://snomed.info/id/1")}
 
 
 @pytest.mark.parametrize(
@@ -85,7 +85,7 @@ def test_a_users_file_binds_any_variable_it_has(store, tmp_path: Path) -> None:
 RESULT = SelectResult(
     ["s", "text", "n", "missing"],
     [
-        (SMR.AtrialFibrillation, Literal("a\tb\nc \"d\"", lang="en"), Literal("5", datatype=URIRef(XSD + "integer")), None),
+        (SMR.AtrialFibrillation, Literal("a\tb\nc \"d\"", "en"), Literal("5", datatype=IRI(XSD + "integer")), None),
         (BNode("b0"), Literal("plain, with comma"), None, None),
     ],
 )

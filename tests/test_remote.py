@@ -15,7 +15,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from rdflib import Literal, URIRef
+from smr_kg.terms import IRI, Literal
 
 from smr_kg.remote import EndpointError, RemoteStore
 from smr_kg.store import QueryTimeout, SparqlSyntaxError, UnsupportedQuery
@@ -68,14 +68,14 @@ def fake() -> str:
 
 def test_select_posts_the_query_with_values_and_the_graph_and_reads_json(fake: str) -> None:
     store = RemoteStore(fake + "/sparql", graph="https://example.org/g")
-    result = store.select("SELECT ?x ?n WHERE { ?x ?p ?n }", {"x": URIRef("http://example.org/a")})
+    result = store.select("SELECT ?x ?n WHERE { ?x ?p ?n }", {"x": IRI("http://example.org/a")})
     sent = SEEN[-1]
     assert sent["form"]["default-graph-uri"] == ["https://example.org/g"]
     assert "VALUES ?x { <http://example.org/a> }" in sent["form"]["query"][0]
     assert sent["accept"].startswith("application/sparql-results+json")
-    decimal = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
-    assert result.rows == [(URIRef("http://example.org/a"), Literal("50", datatype=decimal)),   # canonical form
-                           (Literal("t", lang="en"), None)]
+    decimal = IRI("http://www.w3.org/2001/XMLSchema#decimal")
+    assert result.rows == [(IRI("http://example.org/a"), Literal("50", datatype=decimal)),   # canonical form
+                           (Literal("t", language="en"), None)]
     assert RemoteStore(fake + "/ask").ask("ASK { ?s ?p ?o }") is True
 
 
@@ -100,7 +100,7 @@ def test_an_endpoint_that_goes_wrong_is_one_clear_error(fake: str, path: str, er
 
 def test_a_rejected_query_with_a_syntax_error_names_line_and_column_in_the_users_text(fake: str) -> None:
     with pytest.raises(SparqlSyntaxError) as raised:
-        RemoteStore(fake + "/rejects").select("SELECT ?x WHERE {\n  ?x ?p\n}", {"x": URIRef("http://example.org/a")})
+        RemoteStore(fake + "/rejects").select("SELECT ?x WHERE {\n  ?x ?p\n}", {"x": IRI("http://example.org/a")})
     assert "line 3" in raised.value.message or "line 2" in raised.value.message
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
-from smr_kg.namespaces import SMR
+from smr_kg.terms import IRI
+from smr_kg.vocab import SMR
 from smr_kg.resolve import AmbiguousTerm, TermNotFound, candidates, labels, resolve_term, to_iri
 from smr_kg.store import ENGINES, open_store, store_for_graph
 
@@ -97,9 +98,9 @@ def test_malformed_iris_are_rejected(store, text: str) -> None:
 
 
 def test_to_iri_expands_without_looking_at_the_graph() -> None:
-    assert to_iri("SNOMEDCT:1") == URIRef(SNOMED + "1")
-    assert to_iri("ICD10CM:I48") == URIRef("http://purl.bioontology.org/ontology/ICD10CM/I48")
-    assert to_iri("http://example.org/x") == URIRef("http://example.org/x")
+    assert to_iri("SNOMEDCT:1") == IRI(SNOMED + "1")
+    assert to_iri("ICD10CM:I48") == IRI("http://purl.bioontology.org/ontology/ICD10CM/I48")
+    assert to_iri("http://example.org/x") == IRI("http://example.org/x")
     with pytest.raises(TermNotFound) as error:
         to_iri("atrial fibrillation")
     assert "SNOMEDCT" in error.value.message
@@ -138,16 +139,16 @@ def rules(request: pytest.FixtureRequest):
 def test_two_terms_with_one_label_are_ambiguous(rules) -> None:
     with pytest.raises(AmbiguousTerm) as error:
         resolve_term(rules, "twin")
-    assert {c.iri for c in error.value.matches} == {URIRef(EXAMPLE + "A"), URIRef(EXAMPLE + "B")}
+    assert {c.iri for c in error.value.matches} == {IRI(EXAMPLE + "A"), IRI(EXAMPLE + "B")}
     assert error.value.exit_code == 1 and "CURIE or IRI" in error.value.message
 
 
 def test_a_label_wins_over_another_terms_synonym(rules) -> None:
-    assert resolve_term(rules, "cor") == URIRef(EXAMPLE + "D")
+    assert resolve_term(rules, "cor") == IRI(EXAMPLE + "D")
 
 
 def test_a_sole_close_match_resolves(rules) -> None:
-    assert resolve_term(rules, "SNOMEDCT:7") == URIRef(EXAMPLE + "E")
+    assert resolve_term(rules, "SNOMEDCT:7") == IRI(EXAMPLE + "E")
 
 
 def test_a_code_exactly_matched_by_two_terms_is_ambiguous(rules) -> None:

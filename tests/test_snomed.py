@@ -9,7 +9,8 @@ import pytest
 from rdflib import namespace as ns
 
 from smr_kg.mappings import read_mappings
-from smr_kg.namespaces import SMR
+from smr_kg import namespaces as rdf_ns
+from smr_kg.vocab import SMR
 from smr_kg.sctid import is_valid_sctid
 from smr_kg.snomed import DUE_TO, cause_expressions, compose
 from smr_kg.store import store_for_graph
@@ -61,8 +62,9 @@ def test_every_expression_is_grammatical_with_valid_confirmed_codes(expressions,
         assert ("smr:SecondaryMitralRegurgitation", f"SNOMEDCT:{match.group(1)}") in mapped
         assert (e.value.subject_id, f"SNOMEDCT:{match.group(4)}") in mapped
         # the cause really is upstream of SMR in the built graph, and is a condition
-        assert (e.cause, SMR.causallyUpstreamOf, SMR.SecondaryMitralRegurgitation) in built_graph
-        assert SMR.Condition in set(built_graph.transitive_objects(e.cause, ns.RDFS.subClassOf))
+        cause = rdf_ns.SMR[e.cause.removeprefix(str(SMR))]
+        assert (cause, rdf_ns.SMR.causallyUpstreamOf, rdf_ns.SMR.SecondaryMitralRegurgitation) in built_graph
+        assert rdf_ns.SMR.Condition in set(built_graph.transitive_objects(cause, ns.RDFS.subClassOf))
 
 
 def test_causes_without_a_confirmed_code_get_no_expression(expressions):

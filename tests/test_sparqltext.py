@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
+from rdflib import Literal as RdflibLiteral
 
 from smr_kg.errors import InputError
 from smr_kg.queries import example_params, list_queries
 from smr_kg.query import bind
 from smr_kg.sparqltext import inject_values, is_iri, query_form, sparql_term
 from smr_kg.store import open_store, store_for_graph
+from smr_kg.terms import IRI, BNode, Literal
 
 EX = "http://example.org/"
-AF = URIRef("https://w3id.org/smr-kg/AtrialFibrillation")
+AF = IRI("https://w3id.org/smr-kg/AtrialFibrillation")
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +36,7 @@ def test_the_block_goes_into_the_where_group_past_braces_in_comments_strings_and
 # a comment with { braces }
 SELECT ?x (EXISTS { ?x ?p "{" } AS ?e) (CONCAT('}', '''{''', \"\"\"}\"\"\") AS ?s)
 WHERE { ?x ?p "a \\" { b" }"""
-    out = inject_values(text, {"x": URIRef(EX + "a")})
+    out = inject_values(text, {"x": IRI(EX + "a")})
     head, _, rest = out.partition("WHERE {")
     assert head == text.partition("WHERE {")[0]
     assert rest.startswith("\nVALUES ?x { <http://example.org/a> }\n")
@@ -43,17 +45,17 @@ WHERE { ?x ?p "a \\" { b" }"""
 
 def test_a_where_group_that_is_a_sub_select_is_wrapped() -> None:
     text = "SELECT * WHERE { SELECT ?x WHERE { ?x ?p ?o } LIMIT 1 }"
-    out = inject_values(text, {"x": URIRef(EX + "a")})
+    out = inject_values(text, {"x": IRI(EX + "a")})
     assert out == "SELECT * WHERE {\nVALUES ?x { <http://example.org/a> }\n{ SELECT ?x WHERE { ?x ?p ?o } LIMIT 1 }}"
     Graph().query(out)
 
 
 def test_ask_is_bound_and_other_forms_are_refused() -> None:
-    assert "VALUES ?x" in inject_values("ASK { ?x ?p ?o }", {"x": URIRef(EX + "a")})
+    assert "VALUES ?x" in inject_values("ASK { ?x ?p ?o }", {"x": IRI(EX + "a")})
     with pytest.raises(InputError):
-        inject_values("CONSTRUCT { ?x ?p ?o } WHERE { ?x ?p ?o }", {"x": URIRef(EX + "a")})
+        inject_values("CONSTRUCT { ?x ?p ?o } WHERE { ?x ?p ?o }", {"x": IRI(EX + "a")})
     with pytest.raises(InputError):
-        inject_values("SELECT ?x WHERE { ?x ?p ?o", {"x": URIRef(EX + "a")})
+        inject_values("SELECT ?x WHERE { ?x ?p ?o", {"x": IRI(EX + "a")})
     assert inject_values("SELECT * {}", {}) == "SELECT * {}"
 
 
@@ -84,29 +86,29 @@ def test_query_form_skips_the_prologue(text: str, form: str) -> None:
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_a_literal_value_matches_itself_and_nothing_else(value: str, engine: str) -> None:
     graph = Graph()
-    graph.add((URIRef(EX + "s"), URIRef(EX + "note"), Literal(value)))
-    graph.add((URIRef(EX + "t"), URIRef(EX + "note"), Literal("other")))
+    graph.add((URIRef(EX + "s"), URIRef(EX + "note"), RdflibLiteral(value)))
+    graph.add((URIRef(EX + "t"), URIRef(EX + "note"), RdflibLiteral("other")))
     store = store_for_graph(graph, engine)
     text = inject_values(f"SELECT ?s ?note WHERE {{ ?s <{EX}note> ?note }}", {"note": Literal(value)})
-    assert store.select(text).rows == [(URIRef(EX + "s"), Literal(value))]
+    assert store.select(text).rows == [(IRI(EX + "s"), Literal(value))]
     assert len(store.select(f"SELECT * WHERE {{ ?s ?p ?o }}").rows) == 2   # nothing was changed
 
 
 def test_terms_are_written_in_sparql_syntax() -> None:
     assert sparql_term(AF) == f"<{AF}>"
-    assert sparql_term(Literal("x", lang="en-GB")) == '"x"@en-GB'
-    assert sparql_term(Literal("5", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer"))) == \
+    assert sparql_term(Literal("x", language="en-GB")) == '"x"@en-GB'
+    assert sparql_term(Literal("5", datatype=IRI("http://www.w3.org/2001/XMLSchema#integer"))) == \
         '"5"^^<http://www.w3.org/2001/XMLSchema#integer>'
 
 
 @pytest.mark.parametrize(
     "term",
     [
-        URIRef("http://x/a> } ; DROP ALL ; <http://x/b"),
-        URIRef("http://x/a b"),
-        URIRef("http://x/a\\u003E"),
+        IRI("http://x/a> } ; DROP ALL ; <http://x/b"),
+        IRI("http://x/a b"),
+        IRI("http://x/a\\u003E"),
         BNode("b0"),
-        Literal("x", datatype=URIRef("http://x/t> } #")),
+        Literal("x", datatype=IRI("http://x/t> } #")),
     ],
 )
 def test_terms_that_cannot_be_written_safely_are_refused(term) -> None:

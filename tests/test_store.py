@@ -12,7 +12,9 @@ import re
 import time
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph
+
+from smr_kg.terms import IRI, Literal
 
 from smr_kg.store import (
     ENGINES,
@@ -69,10 +71,10 @@ def test_select_returns_variables_and_rows_with_none_for_unbound(store) -> None:
     )
     assert result.variables == ["s", "o", "missing"]
     assert result.rows == [
-        (URIRef(EX + "a"), URIRef(EX + "b"), None),
-        (URIRef(EX + "b"), URIRef(EX + "c"), None),
+        (IRI(EX + "a"), IRI(EX + "b"), None),
+        (IRI(EX + "b"), IRI(EX + "c"), None),
     ]
-    assert result.dicts()[0] == {"s": URIRef(EX + "a"), "o": URIRef(EX + "b")}
+    assert result.dicts()[0] == {"s": IRI(EX + "a"), "o": IRI(EX + "b")}
 
 
 def test_ask_answers_true_and_false(store) -> None:
@@ -94,22 +96,22 @@ def test_select_on_an_ask_query_and_construct_are_refused(store) -> None:
 
 
 def test_bindings_restrict_the_solutions(store) -> None:
-    result = store.select(f"SELECT ?s ?o WHERE {{ ?s <{EX}p> ?o }}", {"s": URIRef(EX + "b")})
-    assert result.rows == [(URIRef(EX + "b"), URIRef(EX + "c"))]
-    assert store.ask(f"ASK {{ ?s <{EX}p> ?o }}", {"o": URIRef(EX + "a")}) is False
+    result = store.select(f"SELECT ?s ?o WHERE {{ ?s <{EX}p> ?o }}", {"s": IRI(EX + "b")})
+    assert result.rows == [(IRI(EX + "b"), IRI(EX + "c"))]
+    assert store.ask(f"ASK {{ ?s <{EX}p> ?o }}", {"o": IRI(EX + "a")}) is False
 
 
 def test_a_bound_value_is_a_term_not_query_text(store) -> None:
     """A literal that looks like SPARQL is matched as a string and changes nothing."""
     injection = Literal('x" } ; DROP ALL ; #')
     result = store.select(f"SELECT ?s ?note WHERE {{ ?s <{EX}note> ?note }}", {"note": injection})
-    assert result.rows == [(URIRef(EX + "c"), injection)]
+    assert result.rows == [(IRI(EX + "c"), injection)]
     assert store.ask(f"ASK {{ <{EX}a> <{EX}p> <{EX}b> }}")  # the data is still there
 
 
 def test_binding_an_unselected_variable_is_refused_the_same_way(store) -> None:
     with pytest.raises(BindingError) as error:
-        store.select(f"SELECT ?o WHERE {{ ?s <{EX}p> ?o }}", {"s": URIRef(EX + "a")})
+        store.select(f"SELECT ?o WHERE {{ ?s <{EX}p> ?o }}", {"s": IRI(EX + "a")})
     assert "?s" in error.value.message and error.value.exit_code == 1
 
 
@@ -145,13 +147,13 @@ def test_an_undeclared_prefix_is_a_syntax_error_with_its_position(store) -> None
 def test_literals_come_back_in_one_canonical_form(store) -> None:
     """Plain and xsd:string are one literal; numbers and language tags have one spelling."""
     labels = {row[0] for row in store.select(f"SELECT ?l WHERE {{ <{EX}a> <{EX}label> ?l }}").rows}
-    assert labels == {Literal("plain"), Literal("typed"), Literal("tagged", lang="en")}
+    assert labels == {Literal("plain"), Literal("typed"), Literal("tagged", language="en")}
     values = {row[0] for row in store.select(f"SELECT ?v WHERE {{ <{EX}b> <{EX}value> ?v }}").rows}
     assert values == {
-        Literal("50", datatype=URIRef(XSD + "decimal")),
-        Literal("0.4", datatype=URIRef(XSD + "decimal")),
-        Literal("70", datatype=URIRef(XSD + "integer")),
-        Literal("true", datatype=URIRef(XSD + "boolean")),
+        Literal("50", datatype=IRI(XSD + "decimal")),
+        Literal("0.4", datatype=IRI(XSD + "decimal")),
+        Literal("70", datatype=IRI(XSD + "integer")),
+        Literal("true", datatype=IRI(XSD + "boolean")),
     }
 
 
@@ -159,7 +161,7 @@ def test_aggregates_agree_in_form(store) -> None:
     result = store.select(
         f"SELECT (COUNT(?o) AS ?n) (SUM(?v) AS ?sum) WHERE {{ ?s <{EX}p> ?o OPTIONAL {{ VALUES ?v {{ 1.50 2.50 }} }} }}"
     )
-    assert result.rows == [(Literal("4", datatype=URIRef(XSD + "integer")), Literal("8", datatype=URIRef(XSD + "decimal")))]
+    assert result.rows == [(Literal("4", datatype=IRI(XSD + "integer")), Literal("8", datatype=IRI(XSD + "decimal")))]
 
 
 def test_errors_inside_the_worker_reach_the_caller(store) -> None:

@@ -15,12 +15,12 @@ import subprocess
 import textwrap
 from dataclasses import dataclass, field
 
-from rdflib import URIRef
-from rdflib.namespace import OWL
-
 from .errors import InputError, SmrKgError
-from .namespaces import ECO_CURATOR_INFERENCE, ECO_NO_TRACEABLE_SUPPORT, ECO_TRACEABLE, SMR
-from .pathways import CAUSAL_PROPERTIES, Assertion, GraphFacts, connected, curie
+from .evidence import CAUSAL_PROPERTIES, Assertion
+from .facts import GraphFacts, curie
+from .pathways import connected
+from .terms import IRI
+from .vocab import ECO_CURATOR_INFERENCE, ECO_NO_TRACEABLE_SUPPORT, ECO_TRACEABLE, OWL, SMR
 
 FORMATS = ("svg", "png", "dot", "mermaid")
 IS_A_COLOUR = "#9a9a9a"
@@ -34,7 +34,7 @@ TREATS = SMR.treats
 class Kind:
     """A node kind: the upper class it falls under, its legend name and its fill colour."""
 
-    upper: URIRef
+    upper: IRI
     name: str
     fill: str
     mermaid: str
@@ -53,7 +53,7 @@ OTHER_KIND = Kind(OWL.Thing, "other", "#eeeeee", "other")
 class EdgeStyle:
     """How an edge with a given evidence type is drawn, and how the legend explains it."""
 
-    evidence_type: URIRef
+    evidence_type: IRI
     line: str
     colour: str
     legend: str
@@ -72,18 +72,18 @@ class Diagram:
     """The nodes and edges to draw, with what the renderers need to know about them."""
 
     facts: GraphFacts
-    focus: URIRef
-    nodes: list[URIRef] = field(default_factory=list)
+    focus: IRI
+    nodes: list[IRI] = field(default_factory=list)
     edges: list[Assertion] = field(default_factory=list)
-    is_a: list[tuple[URIRef, URIRef]] = field(default_factory=list)
+    is_a: list[tuple[IRI, IRI]] = field(default_factory=list)
 
-    def kind(self, node: URIRef) -> Kind:
+    def kind(self, node: IRI) -> Kind:
         if node == OVERVIEW_FOCUS or self.facts.is_a(node, OVERVIEW_FOCUS):
             return FOCUS_KIND
         return next((k for k in KINDS if self.facts.is_a(node, k.upper)), OTHER_KIND)
 
 
-def build_diagram(facts: GraphFacts, focus: URIRef | None = None) -> Diagram:
+def build_diagram(facts: GraphFacts, focus: IRI | None = None) -> Diagram:
     """The neighbourhood of ``focus`` (default: SMR, i.e. the overview).
 
     Kept: ``focus`` and its subclasses, every node causally upstream or downstream of them,
@@ -118,7 +118,7 @@ def build_diagram(facts: GraphFacts, focus: URIRef | None = None) -> Diagram:
     return Diagram(facts, focus, sorted(nodes, key=facts.label), shown, is_a)
 
 
-def _same_kind(facts: GraphFacts, child: URIRef, parent: URIRef) -> bool:
+def _same_kind(facts: GraphFacts, child: IRI, parent: IRI) -> bool:
     """Only kinds of the same upper class are linked (a cause to a cause, SMR's subtypes to SMR)."""
     return parent == OVERVIEW_FOCUS or any(facts.is_a(child, k.upper) and facts.is_a(parent, k.upper) for k in KINDS)
 
@@ -214,7 +214,7 @@ def render(dot_text: str, fmt: str) -> bytes:
     return done.stdout
 
 
-def diagram_bytes(facts: GraphFacts, fmt: str, focus: URIRef | None = None) -> bytes:
+def diagram_bytes(facts: GraphFacts, fmt: str, focus: IRI | None = None) -> bytes:
     """The diagram in ``fmt`` (one of :data:`FORMATS`)."""
     if fmt not in FORMATS:
         raise InputError(f"unknown diagram format {fmt!r} (choose from {', '.join(FORMATS)})")
@@ -245,7 +245,7 @@ def _sources_note(facts: GraphFacts, a: Assertion) -> str:
     return "sources: " + ", ".join(facts.source(s).label for s in a.sources) + f" ({evidence})"
 
 
-def _indirect(facts: GraphFacts, child: URIRef, parent: URIRef, nodes: list[URIRef]) -> bool:
+def _indirect(facts: GraphFacts, child: IRI, parent: IRI, nodes: list[IRI]) -> bool:
     """True when another drawn node lies between ``child`` and ``parent`` (draw direct links only)."""
     return any(
         m not in (child, parent) and facts.is_a(child, m) and facts.is_a(m, parent) for m in nodes

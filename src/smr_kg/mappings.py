@@ -19,11 +19,14 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import OWL
+from typing import TYPE_CHECKING
 
-from . import paths, prefixes
+from . import paths, prefixmap
 from .errors import InputError
+from .terms import IRI
+
+if TYPE_CHECKING:  # rdflib only builds the mapping graph; reading the table must not import it
+    from rdflib import Graph, URIRef
 
 MAPPING_PREDICATES = ("skos:exactMatch", "skos:closeMatch", "skos:broadMatch", "skos:narrowMatch", "skos:relatedMatch")
 """The SKOS mapping relations a row may use, strongest first."""
@@ -77,15 +80,22 @@ class Mapping:
 
     @property
     def subject_iri(self) -> URIRef:
-        return prefixes.expand(self.subject_id)
+        """The subject's IRI as the build writes it (by the pinned curies converter)."""
+        from .prefixes import expand
+
+        return expand(self.subject_id)
 
     @property
     def predicate_iri(self) -> URIRef:
-        return prefixes.expand(self.predicate_id)
+        from .prefixes import expand
+
+        return expand(self.predicate_id)
 
     @property
     def object_iri(self) -> URIRef:
-        return prefixes.expand(self.object_id)
+        from .prefixes import expand
+
+        return expand(self.object_id)
 
     def as_dict(self) -> dict:
         row = asdict(self)
@@ -200,18 +210,15 @@ def code_problem(curie: str) -> str | None:
     from .sctid import check_sctid
 
     prefix, _, local = curie.partition(":")
-    if prefix not in prefixes.VOCABULARIES:
-        return f"{curie!r}: prefix {prefix!r} is not a linked vocabulary ({', '.join(prefixes.VOCABULARIES)})"
+    if prefix not in prefixmap.VOCABULARIES:
+        return f"{curie!r}: prefix {prefix!r} is not a linked vocabulary ({', '.join(prefixmap.VOCABULARIES)})"
     if prefix == "SNOMEDCT":
         problem = check_sctid(local)
         return f"{curie}: {problem}" if problem else None
     if not CODE_PATTERNS[prefix].fullmatch(local):
-        return f"{curie}: not a valid {prefixes.VOCABULARIES[prefix]} code (expected {CODE_PATTERNS[prefix].pattern})"
+        return f"{curie}: not a valid {prefixmap.VOCABULARIES[prefix]} code (expected {CODE_PATTERNS[prefix].pattern})"
     return None
 
-
-AXIOM_SLOTS = (OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget)
-"""How an ``owl:Axiom`` names the triple it annotates."""
 
 SSSOM_ANNOTATIONS = ("mapping_justification", "confidence", "author_label")
 """The SSSOM slots each mapping carries into the graph as axiom annotations (``sssom:<slot>``)."""
@@ -227,12 +234,14 @@ def mapping_graph(ontology_dir: Path | None = None) -> Graph:
     ``owl:Axiom``, as SSSOM's own OWL output does, and the annotation properties are declared so
     the graph stays OWL 2 DL.
     """
-    from rdflib import Literal
-    from rdflib.namespace import RDF, XSD
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import OWL, RDF, XSD
 
+    from . import prefixes
     from .materialize import reify
     from .namespaces import OBOINOWL
 
+    axiom_slots = (OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget)  # what an owl:Axiom annotates
     graph = Graph()
     sssom = {slot: URIRef(prefixes.PREFIX_MAP["sssom"] + slot) for slot in SSSOM_ANNOTATIONS}
     for prop in (*sssom.values(), OBOINOWL.hasDbXref):
@@ -254,7 +263,7 @@ def mapping_graph(ontology_dir: Path | None = None) -> Graph:
                 annotations.append((sssom["author_label"], Literal(m.author_label)))
             for triple in statements:
                 graph.add(triple)
-                reify(graph, triple, annotations, OWL.Axiom, AXIOM_SLOTS, "map")
+                reify(graph, triple, annotations, OWL.Axiom, axiom_slots, "map")
     return graph
 
 
@@ -262,7 +271,7 @@ def mapping_graph(ontology_dir: Path | None = None) -> Graph:
 class Unmapped:
     """A concept without a code of its own, its nearest links and the curators' notes."""
 
-    iri: URIRef
+    iri: IRI
     label: str
     kind: str
     partial: tuple[tuple[str, str], ...]
@@ -272,7 +281,7 @@ class Unmapped:
     def as_dict(self) -> dict:
         return {
             "iri": str(self.iri),
-            "curie": prefixes.compress(self.iri),
+            "curie": prefixmap.compress(self.iri),
             "label": self.label,
             "kind": self.kind,
             "partial_links": [{"predicate": p, "object": o} for p, o in self.partial],
@@ -318,19 +327,19 @@ def unmapped(store, vocabulary: str | None = None, mappings: Iterable[Mapping] |
     Grouping classes (e.g. "surgical intervention") are listed too: the list reports what has no
     code; it does not decide which classes deserve one.
     """
-    from .namespaces import SMR
+    from .vocab import SMR
 
-    if vocabulary is not None and vocabulary not in prefixes.VOCABULARIES:
-        raise InputError(f"unknown vocabulary {vocabulary!r} (choose from {', '.join(prefixes.VOCABULARIES)})")
+    if vocabulary is not None and vocabulary not in prefixmap.VOCABULARIES:
+        raise InputError(f"unknown vocabulary {vocabulary!r} (choose from {', '.join(prefixmap.VOCABULARIES)})")
     notes: dict[str, list[str]] = {}
     for m in mappings if mappings is not None else read_mappings():
         if m.no_term_found:
             notes.setdefault(m.subject_id, []).append(m.comment)
-    links: dict[URIRef, list[tuple[str, str]]] = {}
+    links: dict[IRI, list[tuple[str, str]]] = {}
     for row in store.select(_LINKS_QUERY).rows:
-        links.setdefault(row[0], []).append((prefixes.compress(row[1]), prefixes.compress(row[2])))
+        links.setdefault(row[0], []).append((prefixmap.compress(row[1]), prefixmap.compress(row[2])))
     found: list[Unmapped] = []
-    seen: set[URIRef] = set()
+    seen: set[IRI] = set()
     for kind, root in CONCEPT_KINDS:
         result = store.select(_CONCEPTS_QUERY, {"root": SMR[root]})
         for iri, label, _ in sorted(result.rows, key=lambda r: str(r[0])):
@@ -345,7 +354,7 @@ def unmapped(store, vocabulary: str | None = None, mappings: Iterable[Mapping] |
             if equivalent:
                 continue
             partial = tuple(sorted((p, o) for p, o in own if p not in EQUIVALENT_PREDICATES))
-            curie = prefixes.compress(iri)
+            curie = prefixmap.compress(iri)
             found.append(Unmapped(iri, str(label) if label else curie, kind, partial, tuple(notes.get(curie, ()))))
     return found
 
@@ -372,7 +381,7 @@ def _row(record: dict[str, str], path: Path, line: int) -> Mapping:
 def _check_curie_map(path: Path) -> None:
     """A mapping file may only declare the pinned prefixes, with the pinned IRIs."""
     for prefix, iri in curie_map(path).items():
-        pinned = prefixes.PREFIX_MAP.get(prefix)
+        pinned = prefixmap.PREFIX_MAP.get(prefix)
         if pinned is None:
             raise InputError(f"{path}: curie_map prefix {prefix!r} is not in smr-kg's pinned prefix map")
         if pinned != iri:

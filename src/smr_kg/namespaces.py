@@ -1,21 +1,27 @@
-"""The RDF namespaces smr-kg writes, as rdflib Namespace objects (one definition for all modules)."""
+"""The RDF namespaces smr-kg writes, as rdflib objects for the modules that build with rdflib.
+
+Made from the base IRIs of :mod:`smr_kg.vocab` (the light IRIs the query path compares results
+with), so both spell every IRI the same way.
+"""
 
 from __future__ import annotations
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-SMR = Namespace("https://w3id.org/smr-kg/")
-OBO = Namespace("http://purl.obolibrary.org/obo/")
-OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
+from . import vocab
 
-ONTOLOGY_IRI = SMR["smr.owl"]
-DEFINITION = OBO.IAO_0000115
-EXACT_SYNONYM = OBOINOWL.hasExactSynonym
+SMR = Namespace(str(vocab.SMR))
+OBO = Namespace(str(vocab.OBO))
+OBOINOWL = Namespace(str(vocab.OBOINOWL))
 
-ECO_TRACEABLE = OBO.ECO_0000304
-ECO_NO_TRACEABLE_SUPPORT = OBO.ECO_0000303
-ECO_CURATOR_INFERENCE = OBO.ECO_0000305
+ONTOLOGY_IRI = URIRef(vocab.ONTOLOGY_IRI)
+DEFINITION = URIRef(vocab.DEFINITION)
+EXACT_SYNONYM = URIRef(vocab.EXACT_SYNONYM)
+
+ECO_TRACEABLE = URIRef(vocab.ECO_TRACEABLE)
+ECO_NO_TRACEABLE_SUPPORT = URIRef(vocab.ECO_NO_TRACEABLE_SUPPORT)
+ECO_CURATOR_INFERENCE = URIRef(vocab.ECO_CURATOR_INFERENCE)
 
 __all__ = [
     "SMR", "OBO", "OBOINOWL", "ONTOLOGY_IRI", "DEFINITION", "EXACT_SYNONYM",

@@ -54,7 +54,7 @@ def relations(graph: Graph) -> list[URIRef]:
 
 def obograph(graph: Graph) -> dict:
     """The OBO Graphs document (one graph) of a built graph."""
-    from .pathways import read_assertions
+    from .evidence import read_assertions
     from .store import store_for_graph
 
     classes = _classes(graph)
@@ -66,8 +66,9 @@ def obograph(graph: Graph) -> dict:
         for child, parent in graph.subject_objects(RDFS.subClassOf)
         if child in classes and parent in classes and child != parent
     ]
+    named = {str(c) for c in classes}  # the store gives light terms (smr_kg.terms), compared as text
     for a in read_assertions(store_for_graph(graph), props):
-        if a.inferred or a.subject not in classes or a.object not in classes:
+        if a.inferred or str(a.subject) not in named or str(a.object) not in named:
             continue
         values = [(DCTERMS.source, s) for s in a.sources] + [(SMR.evidenceType, e) for e in a.evidence_types]
         if a.status is not None:

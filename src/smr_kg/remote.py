@@ -26,24 +26,22 @@ import socket
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from .errors import InputError, SmrKgError
 from .sparqltext import inject_values, is_iri, query_form
-from .store import (
-    BindingError,
+from .store.base import (
+    Bindings,
     QueryForms,
     QueryResult,
     QueryTimeout,
     SelectResult,
     SparqlSyntaxError,
     UnsupportedQuery,
+    check_projected,
     run_with_timeout,
+    undeclared_prefix,
 )
-
-if TYPE_CHECKING:
-    from rdflib.term import Node
+from .terms import IRI, BNode, Term, literal
 
 DEFAULT_TIMEOUT = 60.0
 """Seconds for one request when the caller sets no limit: a remote call never waits forever."""
@@ -77,7 +75,7 @@ class RemoteStore(QueryForms):
         self.graph = graph
         self.timeout = timeout
 
-    def query(self, query: str, bindings: Mapping[str, Node] | None = None, timeout: float | None = None) -> QueryResult:
+    def query(self, query: str, bindings: Bindings | None = None, timeout: float | None = None) -> QueryResult:
         try:
             form = query_form(query)
         except InputError:
@@ -89,9 +87,7 @@ class RemoteStore(QueryForms):
         limit = timeout if timeout and timeout > 0 else self.timeout
         result = run_with_timeout(lambda: self._post(query, text, limit), limit)
         if isinstance(result, SelectResult):
-            unprojected = sorted(set(bindings or ()) - set(result.variables))
-            if unprojected:
-                raise BindingError(unprojected[0])
+            check_projected(bindings, result.variables)
         return result
 
     def graph_names(self) -> set[str]:
@@ -172,23 +168,15 @@ def parse_results(body: bytes, content_type: str, url: str) -> QueryResult:
     return SelectResult(variables, rows)
 
 
-def _term(value: dict) -> Node:
+def _term(value: dict) -> Term:
     """One JSON result term as the embedded engines give it (canonical literal forms)."""
-    from rdflib import BNode, Literal, URIRef
-
-    from .store import _canonical
-
     kind = value["type"]
     if kind == "uri":
-        return URIRef(value["value"])
+        return IRI(value["value"])
     if kind == "bnode":
         return BNode(value["value"])
     if kind in ("literal", "typed-literal"):
-        language = value.get("xml:lang")
-        datatype = value.get("datatype")
-        if language:
-            return _canonical(Literal(value["value"], lang=language))
-        return _canonical(Literal(value["value"], datatype=URIRef(datatype) if datatype else None))
+        return literal(value["value"], value.get("xml:lang"), value.get("datatype"))
     raise ValueError(f"unknown term type {kind!r}")
 
 
@@ -200,8 +188,6 @@ def _rejected(query: str, message: str) -> SmrKgError:
     from pyparsing import ParseException
     from rdflib.plugins.sparql import prepareQuery
 
-    from .store import _undeclared_prefix
-
     try:
         prepareQuery(query)
     except ParseException as exc:
@@ -209,7 +195,7 @@ def _rejected(query: str, message: str) -> SmrKgError:
     except Exception as exc:  # noqa: BLE001 - rdflib reports an undeclared prefix as a bare Exception
         prefix = re.match(r"Unknown namespace prefix : (\S*)", str(exc))
         if prefix is not None:
-            return SparqlSyntaxError(_undeclared_prefix(query, prefix.group(1)))
+            return SparqlSyntaxError(undeclared_prefix(query, prefix.group(1)))
     return EndpointError(f"the endpoint rejected the query (HTTP 400){_colon(message)}")
 
 

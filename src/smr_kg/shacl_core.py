@@ -94,7 +94,7 @@ def compile_shapes(shapes: Graph) -> tuple[list[Check], list[Node]]:
 def run_checks(store, checks: list[Check]) -> Iterator[tuple[Check, dict[str, Node]]]:
     """Each violation as (check, row with ``this`` and, where the constraint has them, ``value``/``path``)."""
     for check in checks:
-        for row in store.select(check.query).dicts():
+        for row in store.select(check.query).rdflib_dicts():
             yield check, row
 
 

@@ -21,13 +21,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rdflib import URIRef
-
-from . import prefixes
+from . import prefixmap
 from .mappings import Mapping, read_mappings
-from .namespaces import SMR
 from .sctid import check_sctid
-from .store import Store
+from .store.base import Store
+from .terms import IRI
+from .vocab import SMR
 
 DUE_TO = ("42752001", "Due to")
 """The SNOMED CT attribute *Due to* (C2: ECL examples reproduced in independent parser test suites)."""
@@ -61,8 +60,8 @@ SELECT DISTINCT ?cause ?target WHERE {
 class Expression:
     """One cause -> condition link as a SNOMED CT compositional grammar expression."""
 
-    condition: URIRef
-    cause: URIRef
+    condition: IRI
+    cause: IRI
     focus: Mapping
     value: Mapping
 
@@ -86,8 +85,8 @@ class Expression:
 
     def as_dict(self) -> dict:
         return {
-            "condition": prefixes.compress(self.condition),
-            "cause": prefixes.compress(self.cause),
+            "condition": prefixmap.compress(self.condition),
+            "cause": prefixmap.compress(self.cause),
             "cause_label": self.value.subject_label,
             "expression": self.text,
             "focus": {"code": self.focus.object_id, "term": self.focus.object_label, "mapping": self.focus.predicate_id},
@@ -113,19 +112,19 @@ def compose(focus_curie: str, focus_term: str, value_curie: str, value_term: str
 
 
 def cause_expressions(
-    store: Store, condition: URIRef = SMR.SecondaryMitralRegurgitation, mappings: Iterable[Mapping] | None = None,
-    cause: URIRef | None = None,
+    store: Store, condition: IRI = SMR.SecondaryMitralRegurgitation, mappings: Iterable[Mapping] | None = None,
+    cause: IRI | None = None,
 ) -> list[Expression]:
     """An expression for every cause of ``condition`` whose SNOMED CT code is confirmed, by cause
     label; only for ``cause`` when given (a concept card, not the whole list)."""
     rows = [m for m in (mappings if mappings is not None else read_mappings()) if m.object_id.startswith("SNOMEDCT:")]
-    focus = _best(rows, prefixes.compress(condition), FOCUS_PREDICATES)
+    focus = _best(rows, prefixmap.compress(condition), FOCUS_PREDICATES)
     if focus is None:
         return []
     found = []
     bindings = {"target": condition, **({"cause": cause} if cause is not None else {})}
     for found_cause, _ in store.select(_CAUSES_QUERY, bindings).rows:
-        value = _best(rows, prefixes.compress(found_cause), VALUE_PREDICATES)
+        value = _best(rows, prefixmap.compress(found_cause), VALUE_PREDICATES)
         if value is not None:
             found.append(Expression(condition, found_cause, focus, value))
     return sorted(found, key=lambda e: (e.value.subject_label.lower(), str(e.cause)))

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING
 
 from .errors import InputError
 
+TYPE_CHECKING = False  # typing's constant without importing typing (4 ms of a fast query)
 if TYPE_CHECKING:
-    from rdflib.term import Node
+    from .terms import Term
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
@@ -74,7 +74,7 @@ def query_form(text: str) -> str:
     raise InputError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE found")
 
 
-def sparql_term(term: Node) -> str:
+def sparql_term(term: Term) -> str:
     """``term`` in SPARQL syntax, or :class:`InputError` if it cannot be written safely.
 
     IRIs must not contain a character that IRIREF forbids (that would end the IRI early). In
@@ -85,9 +85,13 @@ def sparql_term(term: Node) -> str:
     rdflib's decoder takes up to eight), which reads back as the value's own characters however
     the engine decodes. Blank nodes cannot be bound.
     """
-    from rdflib import BNode, Literal, URIRef
+    from .terms import IRI, BNode, Literal, as_term
 
-    if isinstance(term, URIRef):
+    try:
+        term = as_term(term)
+    except TypeError:
+        raise InputError(f"cannot bind {term!r}: not an RDF term") from None
+    if isinstance(term, IRI):
         if _IRI_FORBIDDEN.search(str(term)):
             raise InputError(f"cannot bind <{term}>: it is not a valid IRI")
         return f"<{term}>"
@@ -98,7 +102,7 @@ def sparql_term(term: Node) -> str:
                 raise InputError(f"cannot bind a literal with language tag {term.language!r}")
             return f"{body}@{term.language}"
         if term.datatype is not None:
-            return f"{body}^^{sparql_term(URIRef(str(term.datatype)))}"
+            return f"{body}^^{sparql_term(IRI(term.datatype))}"
         return body
     if isinstance(term, BNode):
         raise InputError("cannot bind a blank node on a SPARQL endpoint (VALUES takes IRIs and literals)")
@@ -115,7 +119,7 @@ def _escape(text: str) -> str:
     return "".join(out)
 
 
-def inject_values(text: str, bindings: Mapping[str, Node]) -> str:
+def inject_values(text: str, bindings: Mapping[str, Term]) -> str:
     """``text`` with one ``VALUES ?name { term }`` line per binding, first in the WHERE group.
 
     Only SELECT and ASK are bound (for CONSTRUCT the first brace is the template). A WHERE group

@@ -116,7 +116,7 @@ def _sparql_results(store, shapes: Graph) -> list[Result]:
         if "$PATH" in query:
             raise InputError(f"shapes: {_compact(shape)}: $PATH in SPARQL constraints is not supported")
         template = shapes.value(constraint, SH.message) or shapes.value(shape, SH.message)
-        for row in store.select(query).dicts():
+        for row in store.select(query).rdflib_dicts():
             if not _is_target(store, shapes, shape, row.get("this")):
                 continue
             results.append(Result(
@@ -165,7 +165,7 @@ def snomed_identifiers(store) -> Iterator[dict[str, Node]]:
     so only all-digit local parts are checked here (nothing is reported twice). The store
     selects the candidates; Python checks their digits.
     """
-    for row in store.select(_SNOMED_CANDIDATES).dicts():
+    for row in store.select(_SNOMED_CANDIDATES).rdflib_dicts():
         subject, prop, value = row["this"], row["path"], row["value"]
         if prop == OBOINOWL.hasDbXref:
             match = _SNOMED_XREF.fullmatch(str(value))
@@ -293,14 +293,14 @@ def _display_names(store, nodes: set[Node]) -> dict[Node, str]:
 
 
 def _label(store, node: Node) -> str | None:
-    labels = [row[1] for row in store.select(_LABELS, {"x": node}).rows]
+    labels = [row["label"] for row in store.select(_LABELS, {"x": node}).rdflib_dicts()]
     english = [l for l in labels if isinstance(l, Literal) and l.language in (None, "en")]
     return str(sorted(english or labels)[0]) if labels else None
 
 
 def _describe_blank(store, node: BNode) -> str:
     """Name an axiom by what it annotates and a restriction by its property and filler."""
-    rows = store.select(_BLANK, {"x": node}).dicts()
+    rows = store.select(_BLANK, {"x": node}).rdflib_dicts()
     row = rows[0] if rows else {}
     if row.get("axiom") is not None:
         parts = (_short(store, row.get(k)) for k in ("source", "property", "target"))

@@ -14,8 +14,8 @@ sections of each topic, :mod:`.render` the output formats.
 from __future__ import annotations
 
 from ..errors import InputError
-from ..pathways import GraphFacts, References
-from ..store import Store
+from ..facts import GraphFacts, References
+from ..store.base import Store
 from .model import Answer, Context
 from .render import RENDERERS
 from .sections import TOPICS
@@ -28,7 +28,7 @@ def answer(store: Store, topic: str, superseded: bool = False) -> Answer:
     the recommendations of superseded guidelines, labelled)."""
     if topic not in TOPICS:
         raise InputError(f"unknown topic {topic!r} (choose from {', '.join(TOPICS)})")
-    facts = GraphFacts.read(store)
+    facts = GraphFacts.read(store).prefetch()
     ctx = Context(facts, superseded=superseded)
     spec = TOPICS[topic]
     sections = [s for s in (make(ctx) for make in spec.sections) if s is not None]

@@ -14,12 +14,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, RDFS
-from rdflib.term import Node
-
-from ..namespaces import SMR
-from ..pathways import CAUSAL_PROPERTIES, Assertion, GraphFacts, References, connected, curie
+from ..evidence import CAUSAL_PROPERTIES, Assertion
+from ..facts import GraphFacts, References, curie
+from ..pathways import connected
+from ..terms import IRI, Literal, Term
+from ..vocab import DCTERMS, RDFS, SMR
 
 SMR_CLASS = SMR.SecondaryMitralRegurgitation
 TEER = SMR.TranscatheterEdgeToEdgeRepair
@@ -49,7 +48,7 @@ SELECT ?type ?record ?key ?value WHERE {
 }
 """ % " ".join(f"<{t}>" for t in RECORD_TYPES)
 
-Fields = dict[URIRef, list[Node]]
+Fields = dict[IRI, list[Term]]
 
 
 @dataclass
@@ -57,14 +56,14 @@ class Claim:
     """One bullet: a generated sentence and the claim or record behind it."""
 
     statement: str
-    subject: URIRef | None
-    predicate: URIRef | None
-    object: Node | None
-    sources: tuple[URIRef, ...]
-    evidence_types: tuple[URIRef, ...]
+    subject: IRI | None
+    predicate: IRI | None
+    object: Term | None
+    sources: tuple[IRI, ...]
+    evidence_types: tuple[IRI, ...]
     marks: tuple[str, ...] = ()
-    record: Node | None = None
-    status: URIRef | None = None
+    record: Term | None = None
+    status: IRI | None = None
     provenance: dict = field(default_factory=dict)
     numbers: list[int] = field(default_factory=list)
 
@@ -115,20 +114,20 @@ class Context:
         self.other = facts.assertions(OTHER_PROPERTIES)
         everything = facts.assertions((*CAUSAL_PROPERTIES, *OTHER_PROPERTIES), held_out=True)
         self.held_out = [a for a in everything if a.held_out]
-        self._records: dict[URIRef, dict[Node, Fields]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+        self._records: dict[IRI, dict[Term, Fields]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
         for rdf_type, record, key, value in facts.store.select(RECORDS_QUERY).rows:
             self._records[rdf_type][record][key].append(value)
 
-    def label(self, node: Node) -> str:
-        return self.facts.label(node) if isinstance(node, URIRef) else str(node)
+    def label(self, node: Term) -> str:
+        return self.facts.label(node) if isinstance(node, IRI) else str(node)
 
-    def is_cause(self, node: URIRef) -> bool:
+    def is_cause(self, node: IRI) -> bool:
         return node in self.upstream and self.facts.is_a(node, SMR.Condition)
 
-    def edges(self, prop: URIRef) -> list[Assertion]:
+    def edges(self, prop: IRI) -> list[Assertion]:
         return [a for a in (*self.causal, *self.other) if a.property == prop]
 
-    def records(self, rdf_type: URIRef) -> dict[Node, Fields]:
+    def records(self, rdf_type: IRI) -> dict[Term, Fields]:
         """Records of ``rdf_type`` (one of :data:`RECORD_TYPES`): record -> property -> values."""
         return self._records[rdf_type]
 
@@ -141,7 +140,7 @@ class Context:
         if a.inferred and a.derived_from:
             text = text[:-1] + f" (as a kind of {self.label(a.derived_from)})."
         provenance = {
-            "claim": [curie(c) for c in a.claims if isinstance(c, URIRef)],
+            "claim": [curie(c) for c in a.claims if isinstance(c, IRI)],
             "population": list(a.populations),
             "seed_reference": list(a.seed_references),
             "seed_excerpt": list(a.seed_excerpts),
@@ -153,7 +152,7 @@ class Context:
         return Claim(text, a.subject, a.property, a.object, a.sources, a.evidence_types, marks,
                      status=a.status, provenance=provenance)
 
-    def record_claim(self, record: Node, fields: Fields, text: str, fallback: Fields | None = None) -> Claim:
+    def record_claim(self, record: Term, fields: Fields, text: str, fallback: Fields | None = None) -> Claim:
         """The bullet for a record; a criterion without its own sources takes its recommendation's."""
         sources = iris(fields.get(DCTERMS.source)) or iris((fallback or {}).get(DCTERMS.source))
         evidence = iris(fields.get(SMR.evidenceType)) or iris((fallback or {}).get(SMR.evidenceType))
@@ -181,7 +180,7 @@ def sentence(subject: str, phrase: str, obj: str) -> str:
     return f"{capital(subject)} {phrase} {obj}."
 
 
-def number(value: Node) -> str:
+def number(value: Term) -> str:
     try:
         parsed = Decimal(str(value))
     except InvalidOperation:
@@ -204,21 +203,21 @@ def join(items: Iterable[str]) -> str:
     return ", ".join(items[:-1]) + f" and {items[-1]}"
 
 
-def iris(values: Iterable[Node] | None) -> tuple[URIRef, ...]:
+def iris(values: Iterable[Term] | None) -> tuple[IRI, ...]:
     """The IRIs among ``values``, sorted and without duplicates."""
-    return tuple(sorted({v for v in values or () if isinstance(v, URIRef)}))
+    return tuple(sorted({v for v in values or () if isinstance(v, IRI)}))
 
 
-def first_iri(values: Iterable[Node] | None) -> URIRef | None:
+def first_iri(values: Iterable[Term] | None) -> IRI | None:
     found = iris(values)
     return found[0] if found else None
 
 
-def first(values: Iterable[Node] | None) -> Node | None:
+def first(values: Iterable[Term] | None) -> Term | None:
     values = sorted(values or (), key=str)
     return values[0] if values else None
 
 
-def first_text(values: Iterable[Node] | None) -> str:
+def first_text(values: Iterable[Term] | None) -> str:
     literals = sorted(str(v) for v in values or () if isinstance(v, Literal))
     return literals[0] if literals else ""

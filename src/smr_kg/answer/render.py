@@ -6,10 +6,8 @@ import html
 import json
 from collections.abc import Callable
 
-from rdflib import URIRef
-from rdflib.term import Node
-
-from ..pathways import curie, source_json
+from ..facts import curie, source_json
+from ..terms import IRI, Term
 from .model import Answer, Claim, count
 
 
@@ -65,10 +63,10 @@ def to_html(ans: Answer) -> str:
 def to_json(ans: Answer) -> str:
     facts = ans.references.facts
 
-    def node(term: Node | None):
+    def node(term: Term | None):
         if term is None:
             return None
-        if isinstance(term, URIRef):
+        if isinstance(term, IRI):
             return {"id": curie(term), "iri": str(term), "label": facts.label(term)}
         return {"value": str(term)}
 
@@ -79,7 +77,7 @@ def to_json(ans: Answer) -> str:
             "subject": node(c.subject),
             "predicate": node(c.predicate),
             "object": node(c.object),
-            "record": node(c.record) if isinstance(c.record, URIRef) else None,
+            "record": node(c.record) if isinstance(c.record, IRI) else None,
             "sources": [{"number": n, "id": curie(ans.references.cited[n - 1].iri)} for n in c.numbers],
             "evidence_type": [node(t) for t in c.evidence_types],
             "marks": list(c.marks),

@@ -11,12 +11,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from rdflib import URIRef
-from rdflib.namespace import DCTERMS, RDFS, SKOS
-from rdflib.term import Node
-
-from ..namespaces import SMR
-from ..pathways import CAUSAL_PROPERTIES
+from ..evidence import CAUSAL_PROPERTIES
+from ..terms import IRI, Term
+from ..vocab import DCTERMS, RDFS, SKOS, SMR
 from .model import (
     PROGNOSIS_PROPERTIES, SMR_CLASS, TEER, THERAPY_KINDS, TREATMENT_PROPERTIES, Claim,
     Context, Fields, Group, Section, Topic, capital, count, first, first_iri, first_text, iris, join, number,
@@ -33,7 +30,7 @@ COMPARATORS = {">=": "≥", ">": ">", "=": "=", "<": "<", "<=": "≤"}
 
 def causes_by_mechanism(ctx: Context) -> Section | None:
     """Every condition upstream of SMR, grouped by the mechanism (or condition) it acts through."""
-    groups: dict[URIRef, list[Claim]] = defaultdict(list)
+    groups: dict[IRI, list[Claim]] = defaultdict(list)
     for a in ctx.causal:
         if ctx.is_cause(a.subject) and (a.object in ctx.upstream or a.object in ctx.targets):
             groups[a.object].append(ctx.claim(a))
@@ -58,7 +55,7 @@ def mechanism_chain(ctx: Context) -> Section | None:
         and (a.object in ctx.upstream or a.object in ctx.targets)
     ]
     has_own = {a.subject for a in steps if not a.inferred}
-    groups: dict[URIRef, list[Claim]] = defaultdict(list)
+    groups: dict[IRI, list[Claim]] = defaultdict(list)
     for a in steps:
         if not a.inferred or a.subject not in has_own:
             groups[a.subject].append(ctx.claim(a))
@@ -98,7 +95,7 @@ def associated_conditions(ctx: Context) -> Section | None:
 
 def therapies_by_kind(ctx: Context) -> Section | None:
     """Therapies grouped by kind: what they treat or reverse, and their guideline grades."""
-    claims_by_therapy: dict[URIRef, list[Claim]] = defaultdict(list)
+    claims_by_therapy: dict[IRI, list[Claim]] = defaultdict(list)
     edges = [
         a for a in ctx.other
         if a.property in TREATMENT_PROPERTIES and (a.object in ctx.targets or a.object in ctx.upstream)
@@ -110,7 +107,7 @@ def therapies_by_kind(ctx: Context) -> Section | None:
         therapies = sorted(iris(fields.get(SMR.recommendedIntervention)), key=lambda t: _kind_order(ctx, t))
         if therapies:
             claims_by_therapy[therapies[0]].append(ctx.record_claim(record, fields, _recommendation_sentence(ctx, fields)))
-    groups: dict[URIRef | None, list[Claim]] = defaultdict(list)
+    groups: dict[IRI | None, list[Claim]] = defaultdict(list)
     for therapy in sorted(claims_by_therapy, key=ctx.label):
         kind = next((k for k in THERAPY_KINDS if ctx.facts.is_a(therapy, k)), None)
         groups[kind].extend(claims_by_therapy[therapy])
@@ -224,10 +221,10 @@ def prognosis_summary(ctx: Context) -> list[str]:
     return [f"{capital(ctx.label(SMR_CLASS))} and its subtypes are linked to {join(outcomes)}."]
 
 
-def held_out(ctx: Context, predicates: tuple[URIRef, ...] | None = None) -> Section | None:
+def held_out(ctx: Context, predicates: tuple[IRI, ...] | None = None) -> Section | None:
     """The claims kept out of the answer: contested, hypothetical and unsupported ones, labelled,
     each with its sources, so that every statement of the seed stays visible with its status."""
-    groups: dict[URIRef, list[Claim]] = defaultdict(list)
+    groups: dict[IRI, list[Claim]] = defaultdict(list)
     for a in ctx.held_out:
         if predicates is None or a.property in predicates:
             groups[a.status].append(ctx.claim(a))
@@ -250,7 +247,7 @@ def held_out_prognosis(ctx: Context) -> Section | None:
     return held_out(ctx, PROGNOSIS_PROPERTIES)
 
 
-def _recommendations(ctx: Context) -> list[tuple[Node, Fields]]:
+def _recommendations(ctx: Context) -> list[tuple[Term, Fields]]:
     """Current recommendations (and, when asked, superseded ones) for SMR or a subtype of it,
     strongest class first, current before superseded."""
     recs = [
@@ -263,7 +260,7 @@ def _recommendations(ctx: Context) -> list[tuple[Node, Fields]]:
                                         ctx.label(first_iri(rf[1].get(SMR.recommendedIntervention)) or rf[0]), str(rf[0])))
 
 
-def _kind_order(ctx: Context, therapy: URIRef) -> int:
+def _kind_order(ctx: Context, therapy: IRI) -> int:
     return next((i for i, k in enumerate(THERAPY_KINDS) if ctx.facts.is_a(therapy, k)), len(THERAPY_KINDS))
 
 
@@ -357,14 +354,14 @@ def _unit(ucum: str) -> str:
     return " " + ucum.replace("[", "").replace("]", "")
 
 
-def _depth_to_targets(ctx: Context) -> dict[URIRef, int]:
+def _depth_to_targets(ctx: Context) -> dict[IRI, int]:
     """Longest number of steps from each upstream node to SMR (for ordering; cycles are cut)."""
-    out: dict[URIRef, list[URIRef]] = defaultdict(list)
+    out: dict[IRI, list[IRI]] = defaultdict(list)
     for a in ctx.causal:
         out[a.subject].append(a.object)
-    depth: dict[URIRef, int] = {}
+    depth: dict[IRI, int] = {}
 
-    def visit(node: URIRef, seen: frozenset) -> int:
+    def visit(node: IRI, seen: frozenset) -> int:
         if node in ctx.targets:
             return 0
         if node in depth:

@@ -25,6 +25,8 @@ def add_input_arguments(parser: argparse.ArgumentParser, what: str, reasoner_swi
 
 def read(args: argparse.Namespace, extra: list[str] | None = None) -> list:
     """The :class:`smr_kg.inputs.Extension` of every ``--input`` (and ``extra`` positional files)."""
+    if not extra and not args.input:
+        return []  # without inputs nothing to read: rdflib (what reads them) is not imported
     from ..inputs import read_inputs
 
     return read_inputs([*(extra or []), *args.input], args.input_format)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing's constant without importing typing (4 ms of a fast query)
 if TYPE_CHECKING:  # the CLI imports every command on start; outputs loads only when used
     from ..outputs import Output
 

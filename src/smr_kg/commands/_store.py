@@ -8,8 +8,8 @@ command itself).
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing's constant without importing typing (4 ms of a fast query)
 if TYPE_CHECKING:
     from ..store import Store
 

@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..diagram import diagram_bytes
     from ..errors import InputError
-    from ..pathways import GraphFacts
+    from ..facts import GraphFacts
     from ..resolve import resolve_term
     from ._store import open_from_args
 
@@ -41,5 +41,5 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("a PNG is binary: write it to a file with -o FILE")
     store = open_from_args(args)
     focus = resolve_term(store, args.focus) if args.focus else None
-    output.write(diagram_bytes(GraphFacts.read(store), fmt, focus))
+    output.write(diagram_bytes(GraphFacts.read(store).prefetch(), fmt, focus))
     return 0

@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..lookup import card_json, find, lookup, render_text
-    from ..pathways import GraphFacts
+    from ..facts import GraphFacts
     from ..resolve import check_length
     from ._store import open_from_args
 

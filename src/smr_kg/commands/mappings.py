@@ -82,7 +82,7 @@ def _validate(path) -> int:
 
 def _unmapped(rows, args) -> int:
     from ..mappings import unmapped
-    from ..prefixes import VOCABULARIES, compress
+    from ..prefixmap import VOCABULARIES, compress
     from ._store import open_from_args
 
     found = unmapped(open_from_args(args), args.vocabulary, rows)

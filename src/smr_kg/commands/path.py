@@ -33,7 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from ..pathways import DEFAULT_MAX_PATHS, GraphFacts, causal_paths, paths_json, render_tree
+    from ..facts import GraphFacts
+    from ..pathways import DEFAULT_MAX_PATHS, causal_paths, paths_json, render_tree
     from ..resolve import resolve_term
     from ._store import open_from_args
 

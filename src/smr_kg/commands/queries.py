@@ -23,12 +23,11 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"{queries_dir()}: no named queries (*.rq) found: is smr-kg installed with its data files?")
     if args.format == "json":
         import json
-        from dataclasses import asdict
 
         print(json.dumps([
             {
                 "name": q.name, "question": q.question, "example": q.example, "path": str(q.path),
-                "parameters": None if q.parameters is None else [asdict(p) for p in q.parameters],
+                "parameters": None if q.parameters is None else [p._asdict() for p in q.parameters],
             }
             for q in named
         ], indent=2, ensure_ascii=False))

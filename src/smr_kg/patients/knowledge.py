@@ -10,7 +10,7 @@ adapt; evaluation code never sees SPARQL.
 
 Claim status: every causal step has the status of its claim record (``established``,
 ``tentative``; held-out ``contested``, ``hypothesis``, ``unsupported`` only when asked), read
-with the edges through :meth:`smr_kg.pathways.GraphFacts.assertions`, the project's one reading
+with the edges through :meth:`smr_kg.facts.GraphFacts.assertions`, the project's one reading
 of claims and their evidence.
 """
 
@@ -19,15 +19,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rdflib import URIRef
-from rdflib.namespace import SKOS
-
-from ..namespaces import SMR
-from ..pathways import CAUSAL_PROPERTIES, Assertion, GraphFacts, connected, curie, find_paths
-from ..store import Store
+from ..evidence import CAUSAL_PROPERTIES, Assertion
+from ..facts import GraphFacts, curie
+from ..pathways import connected, find_paths
+from ..store.base import Store
+from ..terms import IRI
+from ..vocab import SKOS, SMR
 
 SMR_CLASS = SMR.SecondaryMitralRegurgitation
-CHAMBERS: dict[str, tuple[URIRef, URIRef]] = {
+CHAMBERS: dict[str, tuple[IRI, IRI]] = {
     "atrial": (SMR.LeftAtrium, SMR.AtrialSecondaryMitralRegurgitation),
     "ventricular": (SMR.LeftVentricle, SMR.VentricularSecondaryMitralRegurgitation),
 }
@@ -188,7 +188,7 @@ class Knowledge:
     def label(self, iri: str | None) -> str:
         if not iri:
             return ""
-        return self.labels.get(iri) or curie(URIRef(iri))
+        return self.labels.get(iri) or curie(IRI(iri))
 
     def is_a(self, iri: str, ancestor: str) -> bool:
         return ancestor in self.ancestors.get(iri, frozenset((iri,)))
@@ -200,7 +200,7 @@ class Knowledge:
 
 def read_knowledge(store: Store, include_held_out: bool = False) -> Knowledge:
     """Compile the graph behind ``store`` for patient evaluation (held-out claims only if asked)."""
-    facts = GraphFacts.read(store)
+    facts = GraphFacts.read(store).prefetch()
     edges = facts.assertions(CAUSAL_PROPERTIES, held_out=include_held_out)
     targets = facts.subclasses(SMR_CLASS)
     upstream = connected(edges, targets) - targets
@@ -220,9 +220,9 @@ def read_knowledge(store: Store, include_held_out: bool = False) -> Knowledge:
     codes: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for concept, relation, code in store.select(MAPPINGS_QUERY).rows:
         codes[str(code)].append((str(concept), LINK_PREDICATES[str(relation)]))
-    ancestors = {str(c): frozenset(str(a) for a in up) for c, up in facts.ancestors.items()}
+    ancestors = {str(c): frozenset(str(a) for a in up) for c, up in facts.all_ancestors().items()}
     return Knowledge(
-        labels={str(k): v for k, v in facts.labels.items()},
+        labels={str(k): v for k, v in facts.all_labels().items()},
         codes={k: sorted(v) for k, v in codes.items()},
         ancestors=ancestors,
         causes=causes,
@@ -233,15 +233,15 @@ def read_knowledge(store: Store, include_held_out: bool = False) -> Knowledge:
     )
 
 
-def _mechanism_patterns(store: Store, facts: GraphFacts) -> dict[URIRef, frozenset[str]]:
+def _mechanism_patterns(store: Store, facts: GraphFacts) -> dict[IRI, frozenset[str]]:
     """Node -> the patterns (atrial, ventricular) it belongs to: a mechanism acting on (a part
     of) the chamber, or the SMR subtype itself and its subclasses."""
-    acts: dict[URIRef, set[URIRef]] = defaultdict(set)
-    part_of: dict[URIRef, set[URIRef]] = defaultdict(set)
+    acts: dict[IRI, set[IRI]] = defaultdict(set)
+    part_of: dict[IRI, set[IRI]] = defaultdict(set)
     for s, p, o in store.select(STRUCTURES_QUERY).rows:
         (acts if p == SMR.actsOn else part_of)[s].add(o)
 
-    def wholes(structure: URIRef) -> set[URIRef]:
+    def wholes(structure: IRI) -> set[IRI]:
         found, frontier = {structure}, [structure]
         while frontier:
             for whole in part_of.get(frontier.pop(), ()):
@@ -250,7 +250,7 @@ def _mechanism_patterns(store: Store, facts: GraphFacts) -> dict[URIRef, frozens
                     frontier.append(whole)
         return found
 
-    patterns: dict[URIRef, set[str]] = defaultdict(set)
+    patterns: dict[IRI, set[str]] = defaultdict(set)
     for mechanism, structures in acts.items():
         for structure in structures:
             for name, (chamber, _) in CHAMBERS.items():
@@ -291,7 +291,7 @@ def _recommendations(store: Store) -> tuple[Recommendation, ...]:
     out = []
     for iri, f in sorted(recs.items()):
         out.append(Recommendation(
-            iri=iri, label=_one(f, "label") or curie(URIRef(iri)),
+            iri=iri, label=_one(f, "label") or curie(IRI(iri)),
             cor=_one(f, "corNotation") or _local(_one(f, "cor")), loe=_one(f, "loeNotation") or _local(_one(f, "loe")),
             condition=_one(f, "condition"), interventions=tuple(sorted(str(v) for v in f["intervention"])),
             sources=tuple(sorted(str(v) for v in f["source"])), statuses=tuple(sorted(str(v) for v in f["status"])),
@@ -300,7 +300,7 @@ def _recommendations(store: Store) -> tuple[Recommendation, ...]:
     return tuple(out)
 
 
-def _criterion(iri: URIRef, f: dict[str, set]) -> Criterion:
+def _criterion(iri: IRI, f: dict[str, set]) -> Criterion:
     value = _one(f, "value")
     return Criterion(
         iri=str(iri), label=_one(f, "label") or curie(iri),
@@ -322,7 +322,7 @@ def _guards(store: Store) -> dict[str, tuple[float, float, str]]:
 
 
 def _citation(facts: GraphFacts, iri: str) -> dict:
-    source = facts.source(URIRef(iri))
+    source = facts.source(IRI(iri))
     return {"id": curie(source.iri), "citation": source.citation, "doi": source.doi, "pmid": source.pmid,
             "url": source.url, "links": [address for _, address in source.links()]}
 

@@ -1,0 +1,213 @@
+"""What every engine behind :class:`Store` shares: results, errors, the time limit.
+
+Kept free of engine imports: the CLI loads this for every command, and the engines (pyoxigraph,
+rdflib, an HTTP endpoint) are imported only by the store that uses them.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from ..errors import SmrKgError
+
+TYPE_CHECKING = False  # typing's constant without importing typing (4 ms of a fast query)
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    from ..terms import Term
+
+    T = TypeVar("T")
+
+
+class SelectResult:
+    """A SPARQL SELECT result: variable names and rows of light terms (None when unbound)."""
+
+    __slots__ = ("variables", "rows")
+
+    def __init__(self, variables: list[str], rows: list[tuple[Term | None, ...]]) -> None:
+        self.variables = variables
+        self.rows = rows
+
+    def dicts(self) -> list[dict[str, Term]]:
+        return [{v: t for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+
+    def rdflib_dicts(self) -> list[dict]:
+        """:meth:`dicts` with rdflib terms, for the code that builds and validates with rdflib."""
+        from ..terms import to_rdflib
+
+        return [{v: to_rdflib(t) for v, t in row.items()} for row in self.dicts()]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SelectResult) and (self.variables, self.rows) == (other.variables, other.rows)
+
+    def __repr__(self) -> str:
+        return f"SelectResult({self.variables!r}, {len(self.rows)} rows)"
+
+
+QueryResult = SelectResult | bool
+"""What ``Store.query`` returns: rows for SELECT, a boolean for ASK."""
+
+Bindings = Mapping[str, "Term"]
+"""Variable name -> the term it is bound to (light terms; rdflib terms are accepted too)."""
+
+
+class Store:
+    """What every engine offers (an interface: engines subclass :class:`QueryForms`, and any object
+    with these three methods will do).
+
+    ``bindings`` bind variables to RDF terms before evaluation (never by pasting text into the
+    query), so parameter values cannot inject SPARQL. ``timeout`` is in seconds (None: no limit).
+    Errors: :class:`SparqlSyntaxError` (with line and column), :class:`QueryTimeout`,
+    :class:`UnsupportedQuery` (CONSTRUCT/DESCRIBE), :class:`BindingError`.
+    """
+
+    engine: str
+
+    def query(self, query: str, bindings: Bindings | None = None, timeout: float | None = None) -> QueryResult: ...
+
+    def select(self, query: str, bindings: Bindings | None = None, timeout: float | None = None) -> SelectResult: ...
+
+    def ask(self, query: str, bindings: Bindings | None = None, timeout: float | None = None) -> bool: ...
+
+
+class QueryForms(Store):
+    """``select`` and ``ask`` on top of an engine's ``query``, and the network guard."""
+
+    allow_network = False
+    """Let a query's SERVICE / FROM reach outside the store (``smr-kg query --allow-network``)."""
+
+    engine = ""
+
+    def graph_names(self) -> set[str]:
+        """IRIs of the store's named graphs (a FROM naming one of them stays inside the store)."""
+        return set()
+
+    def _guard(self, query: str) -> None:
+        if not self.allow_network:
+            from ..sparql_guard import check
+
+            check(query, self.graph_names, self.engine)
+
+    def query(self, query: str, bindings: Bindings | None = None, timeout: float | None = None) -> QueryResult:
+        raise NotImplementedError
+
+    def select(self, query: str, bindings: Bindings | None = None, timeout: float | None = None) -> SelectResult:
+        result = self.query(query, bindings, timeout)
+        if not isinstance(result, SelectResult):
+            raise UnsupportedQuery("expected a SELECT query, got an ASK query")
+        return result
+
+    def ask(self, query: str, bindings: Bindings | None = None, timeout: float | None = None) -> bool:
+        result = self.query(query, bindings, timeout)
+        if isinstance(result, SelectResult):
+            raise UnsupportedQuery("expected an ASK query, got a SELECT query")
+        return result
+
+
+class SparqlSyntaxError(SmrKgError):
+    """The query text is not SPARQL 1.1 (exit code 2); the message has line and column."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"SPARQL syntax error at {message}", exit_code=2)
+
+
+class QueryTimeout(SmrKgError):
+    """The query did not finish within the time limit (exit code 2)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"the query did not finish within {seconds:g} s and was stopped "
+            "(allow more time with --timeout SECONDS, or 0 for no limit)",
+            exit_code=2,
+        )
+
+
+class UnsupportedQuery(SmrKgError):
+    """A query form the caller cannot use, e.g. CONSTRUCT where rows are expected (exit code 2)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, exit_code=2)
+
+
+class BindingError(SmrKgError):
+    """A parameter names a variable the query does not project (exit code 1: a bad parameter)."""
+
+    def __init__(self, variable: str) -> None:
+        super().__init__(
+            f"cannot bind ?{variable}: the query does not select it (add ?{variable} to the SELECT "
+            "clause, or use SELECT *)",
+            exit_code=1,
+        )
+
+
+def check_projected(bindings: Bindings | None, variables: list[str]) -> None:
+    """Refuse bindings of variables the result does not have, as oxigraph itself does."""
+    unprojected = sorted(set(bindings or ()) - set(variables))
+    if unprojected:
+        raise BindingError(unprojected[0])
+
+
+def run_with_timeout(work: Callable[[], T], timeout: float | None) -> T:
+    """``work()`` in a daemon thread; raise :class:`QueryTimeout` if it runs past ``timeout`` s.
+
+    Without a timeout the work still runs in the thread, so Ctrl-C interrupts the wait even
+    while pyoxigraph is inside native code.
+    """
+    outcome: dict[str, object] = {}
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # handed to the caller's thread below
+            _release_frames(exc)
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=target, name="smr-kg-query", daemon=True).start()
+    if not done.wait(timeout if timeout and timeout > 0 else None):
+        raise QueryTimeout(timeout)
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
+
+
+def _release_frames(exc: BaseException | None) -> None:
+    """Drop the local variables of an exception's finished frames on this (the worker) thread:
+    pyoxigraph objects may only be freed on the thread that made them, and freeing one elsewhere
+    prints pyo3's "unsendable" error line."""
+    import traceback
+
+    while exc is not None:
+        traceback.clear_frames(exc.__traceback__)
+        exc = exc.__cause__ or exc.__context__
+
+
+def undeclared_prefix(query: str, prefix: str) -> str:
+    """Where ``prefix:`` is first used in ``query`` (rdflib does not say)."""
+    for number, line in enumerate(query.splitlines(), start=1):
+        if line.lstrip().upper().startswith("PREFIX"):
+            continue
+        found = re.search(rf"(?<![\w:<]){re.escape(prefix)}:", line)
+        if found:
+            return f"line {number}, column {found.start() + 1}: undeclared prefix {prefix}: (add a PREFIX line for it)"
+    return f"unknown position: undeclared prefix {prefix}: (add a PREFIX line for it)"
+
+
+def first_line(error: object) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0][:300] if text else type(error).__name__
+
+
+def chunks(items: list[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of at most ``size``: how many terms one VALUES block may carry."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+__all__ = [
+    "BindingError", "Bindings", "QueryForms", "QueryResult", "QueryTimeout", "SelectResult", "SparqlSyntaxError",
+    "Store", "UnsupportedQuery", "check_projected", "chunks", "first_line", "run_with_timeout", "undeclared_prefix",
+]
