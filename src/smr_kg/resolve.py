@@ -197,14 +197,23 @@ def _named(store: Store, key: str) -> tuple[dict[IRI, str], dict[IRI, str]]:
     import json
 
     words = key.split(" ") if key else []
-    spelled = "^" + _SEPARATORS + "*" + (_SEPARATORS + "+").join(re.escape(w) for w in words) + _SEPARATORS + "*$"
-    condition = f'FILTER(REGEX(STR(?text), {json.dumps(spelled + "|" + _NON_ASCII)}, "i"))'
+    spelled = "^" + _SEPARATORS + "*" + (_SEPARATORS + "+").join(_any_case(w) for w in words) + _SEPARATORS + "*$"
+    condition = f'FILTER(REGEX(STR(?text), {json.dumps(spelled + "|" + _NON_ASCII)}))'
     by_label: dict[IRI, str] = {}
     by_synonym: dict[IRI, str] = {}
     for term, prop, literal in store.select(_NAMES_QUERY % condition).rows:
         if _normalize(str(literal)) == key:
             (by_label if prop in LABELS else by_synonym).setdefault(term, str(literal))
     return by_label, by_synonym
+
+
+def _any_case(word: str) -> str:
+    """``word`` as a pattern matching its ASCII letters in either case.
+
+    Not the REGEX flag "i": with it, oxigraph spent 3 s instead of 0.5 s on the names of a
+    1M-triple graph (the flag also folds the non-ASCII class of the pattern). Only ASCII names
+    need it: every non-ASCII name is kept by the other branch of the pattern."""
+    return "".join(f"[{c.upper()}{c}]" if c.isascii() and c.isalpha() else re.escape(c) for c in word)
 
 
 class _NameIndex:
