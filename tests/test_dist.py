@@ -188,7 +188,7 @@ def damaged(built, tmp_path: Path, monkeypatch) -> Path:
     dist, _ = built
     copy = tmp_path / "dist"
     shutil.copytree(dist, copy, symlinks=True)
-    sst = max((copy / paths.STORE_DIR).glob("*.sst"), key=lambda p: p.stat().st_size)
+    sst = _largest_sst(copy)
     data = bytearray(sst.read_bytes())
     for i in range(100, len(data) // 2, 97):
         data[i] ^= 0xFF
@@ -204,6 +204,46 @@ def test_a_damaged_store_is_reported_with_the_fix(run_cli, damaged, command) -> 
     code, out, err = run_cli(*command)
     assert code == 2 and "damaged" in err and "smr-kg build" in err, err
     assert "no term is named" not in err and len(err.splitlines()) == 1 and out == ""
+
+
+def _largest_sst(dist: Path) -> Path:
+    return max((dist / paths.STORE_DIR).glob("*.sst"), key=lambda p: p.stat().st_size)
+
+
+def test_an_untouched_store_is_trusted_by_its_recorded_file_identities_not_rehashed(built, monkeypatch) -> None:
+    """Issue 14: hashing every store file on every command cost hashlib's import and ~0.1 s at 1M triples."""
+    from smr_kg import dist as dist_module
+
+    dist, _ = built
+    monkeypatch.setattr(dist_module, "_file_sha256", lambda path: pytest.fail(f"{path} was hashed"))
+    dist_module.current(dist).verify_store()
+
+
+def test_a_store_file_damaged_in_place_is_reported_even_with_its_mtime_set_back(run_cli, built, tmp_path: Path,
+                                                                                monkeypatch) -> None:
+    """The recorded identity includes the ctime, which a write changes and nothing sets back."""
+    from smr_kg.dist import _identity
+
+    dist, _ = built
+    copy = tmp_path / "dist"
+    shutil.copytree(dist, copy, symlinks=True)
+    manifest_path = copy / "current" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    for name in manifest["identities"]:  # as if this copy had been built here
+        manifest["identities"][name] = _identity((copy / "current" / name).stat())
+    manifest_path.write_text(json.dumps(manifest))
+    monkeypatch.setenv("SMR_KG_DIST", str(copy))
+    assert run_cli("query", "causes")[0] == 0
+    sst = _largest_sst(copy)
+    before = sst.stat()
+    with open(sst, "r+b") as fh:  # the same inode, the same size
+        fh.seek(100)
+        flipped = bytes(b ^ 0xFF for b in fh.read(2000))
+        fh.seek(100)
+        fh.write(flipped)
+    os.utime(sst, ns=(before.st_atime_ns, before.st_mtime_ns))
+    code, out, err = run_cli("query", "causes")
+    assert code == 2 and "damaged" in err and "does not match its checksum" in err and out == "", err
 
 
 def test_a_damaged_turtle_is_reported_with_the_fix(run_cli, built, tmp_path: Path, monkeypatch) -> None:

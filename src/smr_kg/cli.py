@@ -52,6 +52,22 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(BAD_INPUT, f"smr-kg: error: {printable(message, 300)} (see `{self.prog} --help`)\n")
 
+    _checking = False
+
+    def add_argument(self, *args, **kwargs) -> argparse.Action:
+        """argparse checks each argument's metavar with a help formatter, and a formatter reads
+        the terminal's width through shutil (2 ms of a fast query); the check needs no width."""
+        self._checking = True
+        try:
+            return super().add_argument(*args, **kwargs)
+        finally:
+            self._checking = False
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        if self._checking:
+            return self.formatter_class(prog=self.prog, width=80)
+        return super()._get_formatter()
+
 
 def parser(command: str | None = None) -> argparse.ArgumentParser:
     """The whole command line, or only ``command``'s part of it (what parsing its arguments needs)."""
@@ -62,7 +78,8 @@ def parser(command: str | None = None) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     top.add_argument("--version", action="version", version=f"smr-kg {__version__}")
-    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+    # prog given: argparse would format it from the usage line (a formatter, so shutil), as "smr-kg"
+    sub = top.add_subparsers(dest="command", metavar="COMMAND", prog=top.prog)
     for module in [commands.load(command)] if command else commands.load_all():
         module.register(sub)
     return top
