@@ -82,3 +82,19 @@ def test_query_and_lookup_on_the_embedded_store_import_no_rdflib_curies_or_pydan
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip(), "the command printed nothing"
     assert "HEAVY 0 []" in done.stderr, done.stderr
+
+
+def test_lookup_imports_neither_dataclasses_nor_inspect() -> None:
+    """dataclasses (with inspect) cost ~10 ms of a ~80 ms lookup (issue 14): the card's records
+    are smr_kg.record.Record subclasses, and nothing else on the path may bring them back."""
+    probe = (
+        "import sys\n"
+        "from smr_kg.cli import main\n"
+        "code = main(['lookup', 'SNOMEDCT:49436004', '--format', 'json'])\n"
+        "loaded = sorted(m for m in ('dataclasses', 'inspect') if m in sys.modules)\n"
+        "print('LOADED', code, loaded, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert '"SNOMEDCT:49436004"' in done.stdout
+    assert "LOADED 0 []" in done.stderr, done.stderr

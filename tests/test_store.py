@@ -178,6 +178,32 @@ def test_run_with_timeout_stops_waiting() -> None:
     assert "0.05 s" in error.value.message and error.value.exit_code == 2
 
 
+def test_ctrl_c_interrupts_the_wait_for_a_query_without_a_timeout() -> None:
+    """The caller's wait for the worker thread is interruptible: SIGINT ends it with
+    KeyboardInterrupt while the work (a GIL-releasing sleep, as pyoxigraph's native query) goes on."""
+    import signal
+    import subprocess
+    import sys
+
+    probe = (
+        "import time\n"
+        "from smr_kg.store import run_with_timeout\n"
+        "print('waiting', flush=True)\n"
+        "try:\n"
+        "    run_with_timeout(lambda: time.sleep(30), None)\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', flush=True)\n"
+    )
+    started = time.monotonic()
+    child = subprocess.Popen([sys.executable, "-c", probe], stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "waiting"
+    time.sleep(0.3)
+    child.send_signal(signal.SIGINT)
+    out, _ = child.communicate(timeout=20)
+    assert out.strip() == "interrupted"
+    assert time.monotonic() - started < 20
+
+
 def test_run_with_timeout_returns_the_value_and_zero_means_no_limit() -> None:
     assert run_with_timeout(lambda: 42, 5) == 42
     assert run_with_timeout(lambda: "done", 0) == "done"

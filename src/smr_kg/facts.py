@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from . import prefixmap
 from .evidence import EVIDENCE_MARKS, PREFIXES, STATUS_MARKS, Assertion, read_assertions, read_held_out
+from .record import Record
 from .store.base import Store, chunks
 from .terms import IRI, Term
 from .vocab import DCTERMS, ECO_NO_TRACEABLE_SUPPORT, RDF, RDFS, SMR
@@ -81,8 +81,7 @@ BATCH = 200
 """IRIs per VALUES block when facts are read for a set of terms."""
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(Record):
     """A citable source (or an unidentified seed reference) as the graph describes it."""
 
     iri: IRI

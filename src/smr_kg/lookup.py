@@ -12,7 +12,6 @@ says); labels and smr IRIs through :mod:`smr_kg.resolve`, as every other command
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from . import prefixmap
 from .errors import SmrKgError
@@ -20,6 +19,7 @@ from .evidence import Assertion, read_assertions, read_held_out
 from .facts import GraphFacts, References, source_json
 from .mappings import MAPPING_PREDICATES, Mapping, code_problem, read_mappings
 from .pathways import PathResult, causal_paths, paths_json, prefetch
+from .record import Factory, Record
 from .snomed import Expression, cause_expressions
 from .store.base import Store
 from .terms import IRI
@@ -90,26 +90,25 @@ class NotLinked(SmrKgError):
     """A code of a linked vocabulary that no mapping mentions (exit code 1)."""
 
 
-@dataclass
-class Card:
+class Card(Record, frozen=False):
     """What the graph says about one concept."""
 
     iri: IRI
     label: str
     matched: tuple[str, str] | None = None
     """(relation, code) when the concept was found through a code that is not its exact match."""
-    definitions: list[str] = field(default_factory=list)
-    synonyms: list[str] = field(default_factory=list)
-    parents: list[IRI] = field(default_factory=list)
-    mappings: list[Mapping] = field(default_factory=list)
-    outgoing: list[Assertion] = field(default_factory=list)
-    incoming: list[Assertion] = field(default_factory=list)
-    upstream: list[IRI] = field(default_factory=list)
+    definitions: list[str] = Factory(list)
+    synonyms: list[str] = Factory(list)
+    parents: list[IRI] = Factory(list)
+    mappings: list[Mapping] = Factory(list)
+    outgoing: list[Assertion] = Factory(list)
+    incoming: list[Assertion] = Factory(list)
+    upstream: list[IRI] = Factory(list)
     """Conditions causally upstream of the concept (directly or through mechanisms)."""
-    downstream: list[IRI] = field(default_factory=list)
+    downstream: list[IRI] = Factory(list)
     """Conditions the concept is causally upstream of."""
     chains: PathResult | None = None
-    expressions: list[Expression] = field(default_factory=list)
+    expressions: list[Expression] = Factory(list)
 
 
 def find(store: Store, term: str) -> list[tuple[IRI, tuple[str, str] | None]]:

@@ -16,11 +16,11 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import paths, prefixmap
 from .errors import InputError
+from .record import Record
 from .terms import IRI
 
 TYPE_CHECKING = False  # typing's constant without importing typing (2 ms of a lookup)
@@ -54,8 +54,7 @@ CODE_PATTERNS: dict[str, re.Pattern[str]] = {
 """Syntax of each vocabulary's codes (SNOMED CT is checked by :mod:`smr_kg.sctid`)."""
 
 
-@dataclass(frozen=True)
-class Mapping:
+class Mapping(Record):
     """One row of the mapping set."""
 
     subject_id: str
@@ -97,7 +96,7 @@ class Mapping:
         return expand(self.object_id)
 
     def as_dict(self) -> dict:
-        row = asdict(self)
+        row = self.as_fields()
         row.pop("line")
         return row
 
@@ -266,8 +265,7 @@ def mapping_graph(ontology_dir: Path | None = None) -> Graph:
     return graph
 
 
-@dataclass(frozen=True)
-class Unmapped:
+class Unmapped(Record):
     """A concept without a code of its own, its nearest links and the curators' notes."""
 
     iri: IRI

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from .errors import InputError
 from .evidence import CAUSAL_PROPERTIES, Assertion, read_downstream
 from .facts import GraphFacts, References, curie, source_json
+from .record import Record
 from .terms import IRI
 
 DEFAULT_MAX_PATHS = 500
@@ -24,8 +24,7 @@ DEFAULT_MAX_PATHS = 500
 on a graph with a combinatorial number of alternatives, and the output then says it was cut."""
 
 
-@dataclass
-class PathResult:
+class PathResult(Record, frozen=False):
     """Every simple causal chain from ``start`` to ``end`` (each a tuple of steps)."""
 
     start: IRI

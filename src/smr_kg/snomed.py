@@ -19,10 +19,10 @@ when the focus is a broader match, which the output says.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from . import prefixmap
 from .mappings import Mapping, read_mappings
+from .record import Record
 from .sctid import check_sctid
 from .store.base import Store
 from .terms import IRI
@@ -56,8 +56,7 @@ SELECT DISTINCT ?cause ?target WHERE {
 """
 
 
-@dataclass(frozen=True)
-class Expression:
+class Expression(Record):
     """One cause -> condition link as a SNOMED CT compositional grammar expression."""
 
     condition: IRI

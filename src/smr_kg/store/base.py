@@ -6,8 +6,8 @@ rdflib, an HTTP endpoint) are imported only by the store that uses them.
 
 from __future__ import annotations
 
+import _thread
 import re
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from ..errors import SmrKgError
 
@@ -152,10 +152,13 @@ def run_with_timeout(work: Callable[[], T], timeout: float | None) -> T:
     """``work()`` in a daemon thread; raise :class:`QueryTimeout` if it runs past ``timeout`` s.
 
     Without a timeout the work still runs in the thread, so Ctrl-C interrupts the wait even
-    while pyoxigraph is inside native code.
+    while pyoxigraph is inside native code. The thread is a bare ``_thread`` one and the wait a
+    lock acquire (interruptible by signals, as Event.wait is): a ``threading.Thread`` costs
+    ~0.14 ms of CPU to start, and a lookup runs ~30 queries.
     """
     outcome: dict[str, object] = {}
-    done = threading.Event()
+    done = _thread.allocate_lock()
+    done.acquire()
 
     def target() -> None:
         try:
@@ -164,10 +167,10 @@ def run_with_timeout(work: Callable[[], T], timeout: float | None) -> T:
             _release_frames(exc)
             outcome["error"] = exc
         finally:
-            done.set()
+            done.release()
 
-    threading.Thread(target=target, name="smr-kg-query", daemon=True).start()
-    if not done.wait(timeout if timeout and timeout > 0 else None):
+    _thread.start_new_thread(target, ())
+    if not done.acquire(timeout=timeout if timeout and timeout > 0 else -1):
         raise QueryTimeout(timeout)
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
