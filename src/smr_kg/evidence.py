@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from .record import Record
-from .store.base import Store, chunks
+from .store.base import Store
 from .terms import IRI, Term
 from .vocab import ACCEPTED, DCTERMS, ECO_CURATOR_INFERENCE, ECO_NO_TRACEABLE_SUPPORT, SMR
 
@@ -50,20 +50,18 @@ SELECT ?s ?p ?o ?ax ?key ?value WHERE {
 """
 
 EDGES_QUERY = PREFIXES + """
-# Direct edges of the given properties between IRIs (ASSERTIONS_QUERY without the records),
-# optionally from the subjects of a VALUES ?s block (the second slot).
+# Direct edges of the given properties between IRIs (ASSERTIONS_QUERY without the records).
 SELECT ?s ?p ?o WHERE {
-  VALUES ?p { %s }%s
+  VALUES ?p { %s }
   ?s ?p ?o .
   FILTER(isIRI(?s) && isIRI(?o))
 }
 """
 
 CLAIM_FIELDS_QUERY = PREFIXES + """
-# The fields of the accepted claim records of the given properties (one row per field value),
-# optionally of the subjects of a VALUES ?s block (the second slot).
+# The fields of the accepted claim records of the given properties (one row per field value).
 SELECT ?s ?p ?o ?ax ?key ?value WHERE {
-  VALUES ?p { %s }%s""" + _ACCEPTED_CLAIM_FIELDS + """}
+  VALUES ?p { %s }""" + _ACCEPTED_CLAIM_FIELDS + """}
 """
 
 HELD_OUT_QUERY = PREFIXES + """
@@ -79,9 +77,6 @@ SELECT ?s ?p ?o ?ax ?key ?value WHERE {
   BIND(COALESCE(?number, ?raw) AS ?value)
 }
 """
-
-SUBJECTS_PER_QUERY = 200
-"""Subjects per VALUES block when the edges of a chain's nodes are read (as facts.BATCH)."""
 
 _DOWNSTREAM_QUERY = PREFIXES + "SELECT ?x ?start WHERE { ?start smr:causallyUpstreamOf ?x FILTER(isIRI(?x)) }"
 
@@ -165,10 +160,9 @@ def read_downstream(store: Store, properties: Iterable[IRI], start: IRI) -> list
     the causal edges, so this reads a chain's worth of edges, not the whole graph's."""
     nodes = {start} | {row[0] for row in store.select(_DOWNSTREAM_QUERY, {"start": start}).rows}
     values = _values(properties)
-    return _assertions_from_rows([
-        row for part in chunks(sorted(nodes), SUBJECTS_PER_QUERY)
-        for row in _bound_rows(store, values, {}, f"\n  VALUES ?s {{ {_values(part)} }}")
-    ])
+    # One bound read per node: a VALUES block of the nodes is fewer queries but 10x slower at 1M
+    # triples (lookup 0.1 s -> 1.0 s; oxigraph reads every claim record before the join).
+    return _assertions_from_rows([row for node in sorted(nodes) for row in _bound_rows(store, values, {"s": node})])
 
 
 def _values(properties: Iterable[IRI]) -> str:
@@ -181,16 +175,15 @@ def _about(read: Callable[[dict[str, IRI]], list[tuple]], about: IRI) -> list[tu
     return read({"s": about}) + [row for row in read({"o": about}) if row[0] != about]
 
 
-def _bound_rows(store: Store, values: str, bindings: dict[str, IRI], subjects: str = "") -> list[tuple]:
+def _bound_rows(store: Store, values: str, bindings: dict[str, IRI]) -> list[tuple]:
     """ASSERTIONS_QUERY's rows for the edges that match ``bindings``, read as edges and records
     and joined here: oxigraph does not carry a bound variable into an OPTIONAL, so the one-query
     form reads every claim record of the graph (0.3-0.6 s per call at 1M triples, 1 ms this way;
-    measured with benchmarks/bench_scaling.py). ``subjects``: a VALUES ?s block, so that the edges
-    of many subjects take two queries, not two per subject."""
+    measured with benchmarks/bench_scaling.py)."""
     records: dict[tuple, list[tuple]] = defaultdict(list)
-    for row in store.select(CLAIM_FIELDS_QUERY % (values, subjects), bindings).rows:
+    for row in store.select(CLAIM_FIELDS_QUERY % values, bindings).rows:
         records[tuple(row[:3])].append(tuple(row))
-    return [row for edge in store.select(EDGES_QUERY % (values, subjects), bindings).rows
+    return [row for edge in store.select(EDGES_QUERY % values, bindings).rows
             for row in records.get(tuple(edge)) or [(*edge, None, None, None)]]
 
 
