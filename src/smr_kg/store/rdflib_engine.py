@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..errors import SmrKgError
-from ..terms import from_rdflib, to_rdflib
+from ..terms import as_term, from_rdflib, to_rdflib
 from .base import (
     Bindings, QueryForms, QueryResult, SelectResult, SparqlSyntaxError, UnsupportedQuery, check_projected,
     first_line, run_with_timeout, undeclared_prefix,
@@ -38,8 +38,6 @@ class RdflibStore(QueryForms):
 
     def _evaluate(self, query: str, bindings: Bindings | None) -> QueryResult:
         from pyparsing import ParseException
-
-        from ..terms import as_term
 
         self._guard(query)
         initial = {name: to_rdflib(as_term(value)) for name, value in (bindings or {}).items()}
