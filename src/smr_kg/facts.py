@@ -172,33 +172,30 @@ class GraphFacts:
 
     def ancestors(self, cls: IRI) -> frozenset[IRI]:
         """``cls`` and all its named superclasses."""
-        return frozenset(self._closure(cls, self._parents, "?x"))
+        return frozenset(self._closure((cls,), self._parents, "?x"))
 
     def need_ancestors(self, classes: Iterable[IRI]) -> None:
         """Read the superclasses of all ``classes`` level by level, one query per level for all
         of them (:meth:`ancestors` of each alone would ask per class and level)."""
-        found = frontier = set(classes)
-        while frontier:
-            self._need_links([c for c in frontier if c not in self._parents], self._parents, "?x")
-            frontier = {p for c in frontier for p in self._parents[c]} - found
-            found = found | frontier
+        self._closure(classes, self._parents, "?x")
 
     def is_a(self, cls: IRI, ancestor: IRI) -> bool:
         return cls == ancestor or ancestor in self.ancestors(cls)
 
     def subclasses(self, ancestor: IRI) -> set[IRI]:
         """``ancestor`` and every class below it."""
-        return self._closure(ancestor, self._children, "?parent")
+        return self._closure((ancestor,), self._children, "?parent")
 
     def all_ancestors(self) -> dict[IRI, frozenset[IRI]]:
         """Every class with a named superclass -> itself and all its named superclasses."""
         self.prefetch()
         return {x: self.ancestors(x) for x in list(self._parents) if self._parents[x]}
 
-    def _closure(self, start: IRI, links: dict[IRI, frozenset[IRI]], bound: str) -> set[IRI]:
-        """Everything reachable from ``start`` over ``links`` (parents or children), reading the
+    def _closure(self, starts: Iterable[IRI], links: dict[IRI, frozenset[IRI]], bound: str) -> set[IRI]:
+        """Everything reachable from ``starts`` over ``links`` (parents or children), reading the
         links of each level's unknown classes in one query."""
-        found, frontier = {start}, [start]
+        found = set(starts)
+        frontier = list(found)
         while frontier:
             self._need_links([c for c in frontier if c not in links], links, bound)
             frontier = [n for c in frontier for n in links[c] if n not in found]

@@ -48,11 +48,6 @@ def compress(iri: str) -> str:
     return converter().compress(str(iri)) or str(iri)
 
 
-def standardize_iri(iri: str) -> URIRef:
-    """``iri`` rewritten to the pinned IRI form (e.g. a bioregistry UMLS IRI to the pinned one)."""
-    return URIRef(converter().standardize_uri(str(iri)) or str(iri))
-
-
 def bind_prefixes(graph: Graph) -> Graph:
     """Bind the project's prefixes on ``graph`` (replacing rdflib's defaults) and return it."""
     for prefix, iri in PREFIX_MAP.items():

@@ -35,11 +35,10 @@ from .store.base import (
     QueryResult,
     QueryTimeout,
     SelectResult,
-    SparqlSyntaxError,
     UnsupportedQuery,
     check_projected,
+    rdflib_syntax_error,
     run_with_timeout,
-    undeclared_prefix,
 )
 from .terms import IRI, BNode, Term, literal
 
@@ -183,19 +182,14 @@ def _term(value: dict) -> Term:
 def _rejected(query: str, message: str) -> SmrKgError:
     """A 400 answer: a syntax error with its position in the user's text if rdflib's parser finds
     one (the endpoint saw the text with VALUES added), else the endpoint's own words."""
-    import re
-
-    from pyparsing import ParseException
     from rdflib.plugins.sparql import prepareQuery
 
     try:
         prepareQuery(query)
-    except ParseException as exc:
-        return SparqlSyntaxError(f"line {exc.lineno}, column {exc.col}: {exc.msg}")
-    except Exception as exc:  # noqa: BLE001 - rdflib reports an undeclared prefix as a bare Exception
-        prefix = re.match(r"Unknown namespace prefix : (\S*)", str(exc))
-        if prefix is not None:
-            return SparqlSyntaxError(undeclared_prefix(query, prefix.group(1)))
+    except Exception as exc:  # noqa: BLE001 - rdflib's errors are only read for a syntax error
+        syntax = rdflib_syntax_error(query, exc)
+        if syntax is not None:
+            return syntax
     return EndpointError(f"the endpoint rejected the query (HTTP 400){_colon(message)}")
 
 

@@ -32,36 +32,32 @@ _INTEGER_TYPES = frozenset(
 )
 
 
-class IRI(str):
+class _Node(str):
+    """A named or blank node: equal only to a node of the same class and text."""
+
+    __slots__ = ()
+    __hash__ = str.__hash__
+
+    def __eq__(self, other: object) -> bool:
+        return other.__class__ is self.__class__ and str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}({str.__repr__(self)})"
+
+
+class IRI(_Node):
     """An IRI (a named node)."""
 
     __slots__ = ()
-    __hash__ = str.__hash__
-
-    def __eq__(self, other: object) -> bool:
-        return other.__class__ is IRI and str.__eq__(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        return not self.__eq__(other)
-
-    def __repr__(self) -> str:
-        return f"IRI({str.__repr__(self)})"
 
 
-class BNode(str):
+class BNode(_Node):
     """A blank node, by the label its store gave it."""
 
     __slots__ = ()
-    __hash__ = str.__hash__
-
-    def __eq__(self, other: object) -> bool:
-        return other.__class__ is BNode and str.__eq__(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        return not self.__eq__(other)
-
-    def __repr__(self) -> str:
-        return f"BNode({str.__repr__(self)})"
 
 
 class Literal(str):

@@ -199,6 +199,18 @@ def undeclared_prefix(query: str, prefix: str) -> str:
     return f"unknown position: undeclared prefix {prefix}: (add a PREFIX line for it)"
 
 
+def rdflib_syntax_error(query: str, error: Exception) -> SparqlSyntaxError | None:
+    """rdflib's parser error for ``query`` as a :class:`SparqlSyntaxError` with its position, or
+    None when ``error`` is not a syntax error (rdflib reports an undeclared prefix as a bare
+    Exception)."""
+    from pyparsing import ParseException
+
+    if isinstance(error, ParseException):
+        return SparqlSyntaxError(f"line {error.lineno}, column {error.col}: {error.msg}")
+    prefix = re.match(r"Unknown namespace prefix : (\S*)", str(error))
+    return SparqlSyntaxError(undeclared_prefix(query, prefix.group(1))) if prefix is not None else None
+
+
 def first_line(error: object) -> str:
     text = str(error).strip()
     return text.splitlines()[0][:300] if text else type(error).__name__
@@ -212,5 +224,6 @@ def chunks(items: list[T], size: int) -> Iterator[list[T]]:
 
 __all__ = [
     "BindingError", "Bindings", "QueryForms", "QueryResult", "QueryTimeout", "SelectResult", "SparqlSyntaxError",
-    "Store", "UnsupportedQuery", "check_projected", "chunks", "first_line", "run_with_timeout", "undeclared_prefix",
+    "Store", "UnsupportedQuery", "check_projected", "chunks", "first_line", "rdflib_syntax_error", "run_with_timeout",
+    "undeclared_prefix",
 ]

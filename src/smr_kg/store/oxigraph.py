@@ -184,11 +184,6 @@ def _converter() -> Callable[[object], Term | None]:
     return convert
 
 
-def from_ox(term) -> Term | None:
-    """A pyoxigraph term (or None) as a light term, literals in the canonical form."""
-    return _converter()(term)
-
-
 def syntax_message(text: str) -> str:
     """'error at 2:12: expected one of …' -> 'line 2, column 12: …', first line, shortened."""
     import re
@@ -218,4 +213,4 @@ def _engine_error(text: str) -> SmrKgError:
     return SmrKgError(f"the query failed: {first_line(text)}", exit_code=2)
 
 
-__all__ = ["OxigraphStore", "from_ox", "syntax_message", "to_ox"]
+__all__ = ["OxigraphStore", "syntax_message", "to_ox"]

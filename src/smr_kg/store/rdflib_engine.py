@@ -7,13 +7,11 @@ does not project, and rdflib is made to refuse them too, so both engines fail th
 
 from __future__ import annotations
 
-import re
-
 from ..errors import SmrKgError
-from ..terms import from_rdflib, to_rdflib
+from ..terms import as_term, from_rdflib, to_rdflib
 from .base import (
-    Bindings, QueryForms, QueryResult, SelectResult, SparqlSyntaxError, UnsupportedQuery, check_projected,
-    first_line, run_with_timeout, undeclared_prefix,
+    Bindings, QueryForms, QueryResult, SelectResult, UnsupportedQuery, check_projected, first_line,
+    rdflib_syntax_error, run_with_timeout,
 )
 
 TYPE_CHECKING = False  # typing's constant without importing typing (4 ms of a fast query)
@@ -37,20 +35,14 @@ class RdflibStore(QueryForms):
         return run_with_timeout(lambda: self._evaluate(query, bindings), timeout)
 
     def _evaluate(self, query: str, bindings: Bindings | None) -> QueryResult:
-        from pyparsing import ParseException
-
-        from ..terms import as_term
-
         self._guard(query)
         initial = {name: to_rdflib(as_term(value)) for name, value in (bindings or {}).items()}
         try:
             result = self._graph.query(query, initBindings=initial)
-        except ParseException as exc:
-            raise SparqlSyntaxError(f"line {exc.lineno}, column {exc.col}: {exc.msg}") from None
-        except Exception as exc:  # rdflib reports an undeclared prefix as a bare Exception
-            prefix = re.match(r"Unknown namespace prefix : (\S*)", str(exc))
-            if prefix is not None:
-                raise SparqlSyntaxError(undeclared_prefix(query, prefix.group(1))) from None
+        except Exception as exc:
+            syntax = rdflib_syntax_error(query, exc)
+            if syntax is not None:
+                raise syntax from None
             raise SmrKgError(f"the query failed: {first_line(exc)}", exit_code=2) from None
         if result.type == "ASK":
             return bool(result.askAnswer)
