@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..evidence import CAUSAL_PROPERTIES, Assertion
-from ..facts import GraphFacts, curie
+from ..facts import GraphFacts, curie, source_json
 from ..pathways import connected, find_paths
 from ..store.base import Store
 from ..terms import IRI
@@ -322,9 +322,8 @@ def _guards(store: Store) -> dict[str, tuple[float, float, str]]:
 
 
 def _citation(facts: GraphFacts, iri: str) -> dict:
-    source = facts.source(IRI(iri))
-    return {"id": curie(source.iri), "citation": source.citation, "doi": source.doi, "pmid": source.pmid,
-            "url": source.url, "links": [address for _, address in source.links()]}
+    """The source as ``answer`` cites it (:func:`~smr_kg.facts.source_json`), keyed by its IRI already."""
+    return {k: v for k, v in source_json(facts.source(IRI(iri))).items() if k != "iri"}
 
 
 def _one(fields: dict[str, set], key: str) -> str | None:
