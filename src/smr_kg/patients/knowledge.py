@@ -34,7 +34,6 @@ CHAMBERS: dict[str, tuple[IRI, IRI]] = {
 """Pattern -> (the chamber whose remodelling drives it, the SMR subtype it names). A chain is of a
 pattern when it ends in that subtype or one of its mechanisms acts on (a part of) that chamber."""
 
-ACCEPTED = ("established", "tentative", "asserted")
 HELD_OUT = ("contested", "hypothesis", "unsupported")
 
 LINK_PREDICATES = {
@@ -335,5 +334,5 @@ def _local(iri: str | None) -> str:
     return iri.rsplit("/", 1)[-1] if iri else ""
 
 
-__all__ = ["ACCEPTED", "HELD_OUT", "CHAMBERS", "Chain", "Criterion", "Knowledge", "Recommendation", "Step",
+__all__ = ["HELD_OUT", "CHAMBERS", "Chain", "Criterion", "Knowledge", "Recommendation", "Step",
            "read_knowledge"]
