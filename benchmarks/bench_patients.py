@@ -42,7 +42,6 @@ CONDITIONS = [  # (system, code, weight): the mix a cardiology population's reco
     ("http://hl7.org/fhir/sid/icd-10-cm", "I42.0", 2), ("http://hl7.org/fhir/sid/icd-10-cm", "I48.91", 3),
     ("http://snomed.info/sct", "38341003", 20), ("http://snomed.info/sct", "44054006", 10),
 ]
-SYSTEM_URI = {"snomed": "http://snomed.info/sct", "icd": "http://hl7.org/fhir/sid/icd-10-cm"}
 
 
 def generate(n: int, seed: int = 13):
@@ -110,11 +109,6 @@ def run_measured(argv: list[str]) -> tuple[float, int]:
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(argv)}\n{err[-2000:]}")
     return seconds, usage.ru_maxrss // 1024
-
-
-def baseline_rdflib(n: int, workdir: Path) -> tuple[float, int]:
-    """Run :func:`_baseline_child` in a child process and measure it like the others."""
-    return run_measured([sys.executable, __file__, "--baseline-child", str(n), "--workdir", str(workdir)])
 
 
 def _baseline_child(n: int) -> None:

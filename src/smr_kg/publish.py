@@ -85,7 +85,7 @@ def publish(endpoint: str, graph: str | None = None, replace: bool = False, user
     target = _with_graph(endpoint, graph)
     credentials = _credentials(user, password)
     if replace:
-        _check_access(target, timeout, credentials, user)
+        _check_access(target, timeout, credentials)
     elif _graph_exists(target, timeout, credentials):
         raise SmrKgError(
             f"the store at {endpoint} already has a graph <{graph}>: pass --replace to replace it "
@@ -99,22 +99,25 @@ def publish(endpoint: str, graph: str | None = None, replace: bool = False, user
     return Published(endpoint, graph, count, status)
 
 
-def _graph_exists(target: str, timeout: float, credentials: tuple[str, str] | None) -> bool:
-    """GET the graph (status only): 2xx means it exists, 404 that it does not."""
+def _get_graph(target: str, timeout: float, credentials: tuple[str, str] | None) -> int:
+    """GET the graph, status only (a 404 is an answer, not an error)."""
     request = urllib.request.Request(target, method="GET", headers={"Accept": "application/n-triples", "User-Agent": USER_AGENT})
     status, _, _ = http_call(_authorized(request, credentials, timeout), timeout, what="Graph Store endpoint",
                              missing_ok=True, read=False, auth_hint=_auth_hint(credentials and credentials[0]))
-    return status != 404
+    return status
 
 
-def _check_access(target: str, timeout: float, credentials: tuple[str, str] | None, user: str | None) -> None:
+def _graph_exists(target: str, timeout: float, credentials: tuple[str, str] | None) -> bool:
+    """2xx means the graph exists, 404 that it does not."""
+    return _get_graph(target, timeout, credentials) != 404
+
+
+def _check_access(target: str, timeout: float, credentials: tuple[str, str] | None) -> None:
     """Refuse early when the store refuses access: it answers a bodyless GET with its 401, whereas
     during an upload it may close the connection mid-body (Virtuoso does: a broken pipe, not a
     401). Any other answer to the GET is left for the upload to report."""
-    request = urllib.request.Request(target, method="GET", headers={"Accept": "application/n-triples", "User-Agent": USER_AGENT})
     try:
-        http_call(_authorized(request, credentials, timeout), timeout, what="Graph Store endpoint",
-                  missing_ok=True, read=False, auth_hint=_auth_hint(user))
+        _get_graph(target, timeout, credentials)
     except AccessRefused:
         raise
     except SmrKgError:

@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..evidence import CAUSAL_PROPERTIES, Assertion
-from ..facts import GraphFacts, curie
+from ..facts import GraphFacts, curie, source_json
 from ..pathways import connected, find_paths
 from ..store.base import Store
 from ..terms import IRI
@@ -34,7 +34,6 @@ CHAMBERS: dict[str, tuple[IRI, IRI]] = {
 """Pattern -> (the chamber whose remodelling drives it, the SMR subtype it names). A chain is of a
 pattern when it ends in that subtype or one of its mechanisms acts on (a part of) that chamber."""
 
-ACCEPTED = ("established", "tentative", "asserted")
 HELD_OUT = ("contested", "hypothesis", "unsupported")
 
 LINK_PREDICATES = {
@@ -322,9 +321,8 @@ def _guards(store: Store) -> dict[str, tuple[float, float, str]]:
 
 
 def _citation(facts: GraphFacts, iri: str) -> dict:
-    source = facts.source(IRI(iri))
-    return {"id": curie(source.iri), "citation": source.citation, "doi": source.doi, "pmid": source.pmid,
-            "url": source.url, "links": [address for _, address in source.links()]}
+    """The source as ``answer`` cites it (:func:`~smr_kg.facts.source_json`), keyed by its IRI already."""
+    return {k: v for k, v in source_json(facts.source(IRI(iri))).items() if k != "iri"}
 
 
 def _one(fields: dict[str, set], key: str) -> str | None:
@@ -336,5 +334,5 @@ def _local(iri: str | None) -> str:
     return iri.rsplit("/", 1)[-1] if iri else ""
 
 
-__all__ = ["ACCEPTED", "HELD_OUT", "CHAMBERS", "Chain", "Criterion", "Knowledge", "Recommendation", "Step",
+__all__ = ["HELD_OUT", "CHAMBERS", "Chain", "Criterion", "Knowledge", "Recommendation", "Step",
            "read_knowledge"]

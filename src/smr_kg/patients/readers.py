@@ -69,7 +69,7 @@ def read_records(files: list[Path], validate: str = "first", memory_bytes: int =
     for path in (f for f in files if file_kind(f) == "bundle"):
         text = _read_text(path)
         tick(path.stat().st_size)
-        yield from bundle_records(_load_json(text, str(path)), str(path), validate)
+        yield from bundle_records(load_json(text, str(path)), str(path), validate)
     if not grouped:
         return
     passes = max(1, math.ceil(sum(f.stat().st_size for f in grouped) / max(memory_bytes, 1)))
@@ -123,7 +123,7 @@ def _ndjson_rows(path: Path, validate: str, part: int, passes: int, tick) -> Ite
     """(patient, entry) for the lines of this partition; a Bundle line is yielded entry by entry;
     ``True`` marks a patient seen without an entry (a Patient resource)."""
     validated: set[str] = set()
-    with _open(path) as handle:
+    with open_text(path) as handle:
         for number, line in enumerate(handle, start=1):
             tick(len(line))
             if not line.strip():
@@ -133,7 +133,7 @@ def _ndjson_rows(path: Path, validate: str, part: int, passes: int, tick) -> Ite
                 if quick is not None and _partition(quick, passes) != part:
                     continue
             where = f"{path}:{number}"
-            resource = _load_json(line, where)
+            resource = load_json(line, where)
             if isinstance(resource, dict) and resource.get("resourceType") == "Bundle":
                 for record in bundle_records(resource, where, validate):
                     if _partition(record.patient, passes) == part:
@@ -154,9 +154,8 @@ def _ndjson_rows(path: Path, validate: str, part: int, passes: int, tick) -> Ite
 
 def _csv_rows(path: Path, part: int, passes: int, tick) -> Iterator[tuple[str, Entry | None]]:
     """(patient, entry) for the rows of this partition; a row with a value is a measurement."""
-    with _open(path) as handle:
-        delimiter = "\t" if ".tsv" in path.suffixes else ","
-        reader = csv.reader(handle, delimiter=delimiter)
+    with open_text(path) as handle:
+        reader = csv.reader(handle, delimiter=csv_delimiter(path))
         header = csv_header(next(reader, []), path)
         index = {name: header.index(name) for name in header}
         for number, row in enumerate(reader, start=2):
@@ -172,6 +171,10 @@ def _csv_rows(path: Path, part: int, passes: int, tick) -> Iterator[tuple[str, E
             if _partition(key, passes) != part:
                 continue
             yield key, csv_entry(field, f"{path}:{number}")
+
+
+def csv_delimiter(path: Path | str) -> str:
+    return "\t" if ".tsv" in Path(path).suffixes else ","
 
 
 def csv_header(cells: list[str], path: Path | str) -> list[str]:
@@ -241,7 +244,7 @@ def file_kind(path: Path) -> str | None:
     return None
 
 
-def _open(path: Path) -> io.TextIOBase:
+def open_text(path: Path) -> io.TextIOBase:
     try:
         if path.name.lower().endswith(".gz"):
             return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")
@@ -252,18 +255,18 @@ def _open(path: Path) -> io.TextIOBase:
 
 def _read_text(path: Path) -> str:
     try:
-        with _open(path) as handle:
+        with open_text(path) as handle:
             return handle.read()
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
 
 
-def _load_json(text: str, where: str):
+def load_json(text: str, where: str):
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{where}: not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
 
 
-__all__ = ["CSV_COLUMNS", "DEFAULT_MEMORY_BYTES", "VALIDATE_MODES", "bundle_records", "csv_entry", "csv_header",
-           "file_kind", "input_files", "read_records"]
+__all__ = ["CSV_COLUMNS", "DEFAULT_MEMORY_BYTES", "VALIDATE_MODES", "bundle_records", "csv_delimiter", "csv_entry",
+           "csv_header", "file_kind", "input_files", "load_json", "open_text", "read_records"]

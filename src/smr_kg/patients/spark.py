@@ -34,7 +34,7 @@ from . import fhir
 from .model import Entry, PatientRecord
 from .output import Writer, explain, render
 from .pipeline import Options, Summary, evaluator, prepare
-from .readers import bundle_records, csv_entry, csv_header, file_kind
+from .readers import bundle_records, csv_delimiter, csv_entry, csv_header, file_kind, load_json, open_text
 
 
 def run_spark(files: list[Path], store, options: Options, out: TextIO, master: str | None = None) -> Summary:
@@ -104,7 +104,7 @@ def _records(sc, files: list[Path], validate: str):
             pairs.append(sc.textFile(str(path)).zipWithIndex()
                          .flatMap(lambda item, i=index, p=str(path): _ndjson_line(item, i, p, validate)))
         elif kind == "csv":
-            header = csv_header(next(csv.reader([_first_line(path)], delimiter=_delimiter(path)), []), path)
+            header = csv_header(next(csv.reader([_first_line(path)], delimiter=csv_delimiter(path)), []), path)
             pairs.append(sc.textFile(str(path)).zipWithIndex()
                          .flatMap(lambda item, i=index, p=str(path), h=header: _csv_line(item, i, p, h)))
     if pairs:
@@ -118,11 +118,7 @@ def _records(sc, files: list[Path], validate: str):
 def _bundle(item: tuple[str, str], validate: str, names: dict[str, str]) -> Iterator[PatientRecord]:
     uri, text = item
     path = names.get(uri) or names.get(uri.replace("file:/", "file:///", 1)) or uri
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
-    yield from bundle_records(data, path, validate)
+    yield from bundle_records(load_json(text, path), path, validate)
 
 
 def _ndjson_line(item: tuple[str, int], index: int, path: str, validate: str):
@@ -155,22 +151,15 @@ def _csv_line(item: tuple[str, int], index: int, path: str, header: list[str]):
     line, number = item
     if number == 0 or not line.strip():
         return
-    row = next(csv.reader([line], delimiter=_delimiter(path)))
+    row = next(csv.reader([line], delimiter=csv_delimiter(path)))
     if len(row) != len(header):
         raise InputError(f"{path}:{number + 1}: expected {len(header)} fields, got {len(row)}")
     field = dict(zip(header, (c.strip() for c in row)))
     yield field["patient"], ((index, number, 0), csv_entry(field, f"{path}:{number + 1}"))
 
 
-def _delimiter(path: Path | str) -> str:
-    return "\t" if ".tsv" in Path(path).suffixes else ","
-
-
 def _first_line(path: Path) -> str:
-    import gzip
-
-    opener = gzip.open if str(path).lower().endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as handle:
+    with open_text(path) as handle:
         return handle.readline()
 
 
