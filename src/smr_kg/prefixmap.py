@@ -20,7 +20,7 @@ The build, validation and exports use the map through the curies library's conve
 (:func:`smr_kg.prefixes.converter`, the pinned implementation). The commands that only read
 the graph (``query``, ``lookup``, ``path``) use :func:`expand`, :func:`compress` and
 :func:`standardize` here instead: importing curies brings pydantic (~70 ms, most of a query's
-start-up). ``tests/test_prefixes.py`` checks that both give the same answers.
+start-up). ``tests/test_prefixmap.py`` checks that both give the same answers.
 """
 
 from __future__ import annotations
