@@ -141,7 +141,7 @@ def build_triples(
             with step("finding the input that contradicts the ontology"):
                 raise attribute(exc, core, list(inputs), classify) from None
         if update_inferences:
-            inferred.write(result, graph, ontology_dir)
+            inferred.write(result, graph, ontology_dir, digests)
         snapshot, source = inferred.status(core, ontology_dir, digests), "reasoner"
     else:
         if update_inferences:

@@ -146,13 +146,17 @@ class Canonical:
         """``node`` with its canonical blank-node label."""
         return BNode(self.labels[node]) if type(node) is BNode else node
 
+    def text(self, node: Node) -> str:
+        """``node``'s N-Triples text, blank nodes by their canonical label."""
+        return f"_:{self.labels[node]}" if type(node) is BNode else self.nt(node)
+
     def triples(self) -> list[tuple[Node, URIRef, Node]]:
         """All triples with canonical labels, sorted by their N-Triples text."""
-        nt = self.nt
-        triples = [(self.term(s), p, self.term(o)) for s, p, o in self.graph]
+        text, term = self.text, self.term
         # One string per triple sorts as the (subject, predicate, object) texts would: a term's
         # text is never a prefix of another's followed by a character below the space.
-        return sorted(triples, key=lambda t: f"{nt(t[0])} {nt(t[1])} {nt(t[2])}")
+        ordered = sorted(self.graph, key=lambda t: f"{text(t[0])} {text(t[1])} {text(t[2])}")
+        return [(term(s), p, term(o)) for s, p, o in ordered]
 
     def named_subjects(self) -> list[URIRef]:
         """IRI subjects, ontology headers first, then by IRI."""
@@ -204,11 +208,10 @@ def ntriples_lines(canon: Canonical) -> Iterator[str]:
 
     The texts are remembered by the identity of the term objects, a fast lookup that is exact
     here: every term is held by ``canon`` while its lines are written."""
-    nt, labels = canon.nt, canon.labels
     texts: dict[int, str] = {}
 
     def text(node: Node) -> str:
-        found = texts[id(node)] = f"_:{labels[node]}" if type(node) is BNode else nt(node)
+        found = texts[id(node)] = canon.text(node)
         return found
 
     for s, edges in canon.out.items():

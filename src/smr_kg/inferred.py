@@ -70,7 +70,7 @@ class Digests:
             files.update(f"{path.name}\n{path.stat().st_size}\n".encode("utf-8"))
             files.update(path.read_bytes())
         key = files.hexdigest()
-        self.used = {key: self.known.get(key) or logical_digest(graph)}
+        self.used = {key: self.known.get(key) or self.used.get(key) or logical_digest(graph)}
         return self.used[key]
 
 
@@ -94,12 +94,15 @@ def render(result: ReasonerResult, digest: str) -> bytes:
     return (header + to_turtle(Canonical(taxonomy))).encode("utf-8")
 
 
-def write(result: ReasonerResult, graph: Graph, ontology_dir: Path | None = None) -> Path:
-    """Write the snapshot of ``result`` (HermiT's result for ``graph``) beside the ontology."""
+def write(result: ReasonerResult, graph: Graph | TripleSet, ontology_dir: Path | None = None,
+          digests: Digests | None = None) -> Path:
+    """Write the snapshot of ``result`` (HermiT's result for ``graph``) beside the ontology
+    (``digests``, as for :func:`status`, which then reuses the digest)."""
     from .outputs import Output
 
     path = snapshot_path(ontology_dir)
-    Output(path, protect=False).write(render(result, logical_digest(graph)))
+    digest = digests.of(graph, ontology_dir) if digests else logical_digest(graph)
+    Output(path, protect=False).write(render(result, digest))
     return path
 
 
