@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..query import DEFAULT_TIMEOUT, FORMATS
-from ..store import DEFAULT_ENGINE, ENGINES
+from ..store import DEFAULT_ENGINE, ENGINES, SelectResult
 from ._inputs import add_input_arguments
 from ._store import add_endpoint_options
 
@@ -19,8 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Run a named query or a SPARQL 1.1 SELECT/ASK file over the built graph. Parameter "
             "values may be a label or synonym (case-insensitive), a CURIE (smr:AtrialFibrillation, "
             "SNOMEDCT:49436004) or a full IRI; they are bound as RDF terms, never pasted into the "
-            "query. Exit codes: 0 ok, 1 no such query or bad parameter, 2 syntax error, timeout, or a "
-            "SERVICE/FROM that would use the network (see --allow-network)."
+            "query. Exit codes: 0 ok, 1 no such query or bad parameter, 2 syntax error, timeout, a "
+            "SERVICE/FROM that would use the network (see --allow-network), or a bad option (e.g. a "
+            "negative --limit)."
         ),
         epilog='example: smr-kg query causes-through --param mechanism="left ventricular dilation"',
     )
@@ -29,6 +30,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="bind the query variable ?NAME (repeatable)")
     p.add_argument("--format", "-f", choices=FORMATS, default="table",
                    help="table (default, for reading), csv / tsv / json (W3C SPARQL 1.1 result formats)")
+    p.add_argument("--limit", type=_count, default=None, metavar="N",
+                   help="print at most N rows of the ordered answer (0: the header only)")
+    p.add_argument("--offset", type=_count, default=0, metavar="K",
+                   help="skip the first K rows (with --limit: page K/N+1 of N rows; the table says "
+                   "which --offset gives the next page). Pages are cut from the answer in its ORDER BY "
+                   "order, so they concatenate to the whole answer on every engine; a query whose "
+                   "ORDER BY sorts the whole answer computes it all for every page (docs/queries.md)")
     p.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"stop a query that runs longer (default {DEFAULT_TIMEOUT:g}; 0 = no limit)")
     p.add_argument("--engine", choices=ENGINES, default=None,
@@ -60,9 +68,30 @@ def run(args: argparse.Namespace) -> int:
     store = store_for_graph(in_memory_graph(args, extensions), engine) if extensions else open_from_args(args, engine)
     store.allow_network = args.allow_network
     bindings = bind(store, named, params)
-    result = store.query(named.text, bindings, args.timeout or None)
-    sys.stdout.write(render(result, args.format, store, bindings))
+    if args.limit is None and not args.offset:
+        result = store.query(named.text, bindings, args.timeout or None)
+        sys.stdout.write(render(result, args.format, store, bindings))
+        return 0
+    from ..store.ordering import Page
+
+    # one row past the page says whether another page follows
+    ahead = Page(args.offset, None if args.limit is None else args.limit + 1)
+    result = store.query(named.text, bindings, args.timeout or None, ahead)
+    more = isinstance(result, SelectResult) and args.limit is not None and len(result.rows) > args.limit
+    if more:
+        result.rows = result.rows[: args.limit]
+    sys.stdout.write(render(result, args.format, store, bindings, Page(args.offset, args.limit), more))
     return 0
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of rows: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more rows, not {text}")
+    return value
 
 
 def _seconds(text: str) -> float:

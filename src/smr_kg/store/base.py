@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from typing import TypeVar
 
     from ..terms import Term
+    from .ordering import Page
 
     T = TypeVar("T")
 
@@ -59,12 +60,14 @@ class Store:
     ``bindings`` bind variables to RDF terms before evaluation (never by pasting text into the
     query), so parameter values cannot inject SPARQL. ``timeout`` is in seconds (None: no limit).
     Errors: :class:`SparqlSyntaxError` (with line and column), :class:`QueryTimeout`,
-    :class:`UnsupportedQuery` (CONSTRUCT/DESCRIBE), :class:`BindingError`.
+    :class:`UnsupportedQuery` (CONSTRUCT/DESCRIBE), :class:`BindingError`. ``page`` (a
+    :class:`~smr_kg.store.ordering.Page`) keeps only those rows of a SELECT's ordered answer.
     """
 
     engine: str
 
-    def query(self, query: str, bindings: Bindings | None = None, timeout: float | None = None) -> QueryResult: ...
+    def query(self, query: str, bindings: Bindings | None = None, timeout: float | None = None,
+              page: Page | None = None) -> QueryResult: ...
 
     def select(self, query: str, bindings: Bindings | None = None, timeout: float | None = None) -> SelectResult: ...
 
@@ -89,7 +92,8 @@ class QueryForms(Store):
 
             check(query, self.graph_names, self.engine)
 
-    def query(self, query: str, bindings: Bindings | None = None, timeout: float | None = None) -> QueryResult:
+    def query(self, query: str, bindings: Bindings | None = None, timeout: float | None = None,
+              page: Page | None = None) -> QueryResult:
         raise NotImplementedError
 
     def select(self, query: str, bindings: Bindings | None = None, timeout: float | None = None) -> SelectResult:
