@@ -225,3 +225,18 @@ def test_open_store_without_a_build_says_to_build(tmp_path) -> None:
     with pytest.raises(SmrKgError) as error:
         open_store("oxigraph", tmp_path)
     assert "smr-kg build" in error.value.message
+
+
+def test_pages_concatenate_to_the_ordered_answer_on_every_engine(store) -> None:
+    """``page`` cuts rows K.. K+N of the ordered answer; beyond the end and N = 0 give no rows."""
+    from smr_kg.store.ordering import Page
+
+    text = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    whole = store.query(text, timeout=30)
+    pages = [store.query(text, timeout=30, page=Page(start, 2)) for start in range(0, len(whole.rows) + 2, 2)]
+    assert all(page.variables == whole.variables for page in pages)
+    assert [row for page in pages for row in page.rows] == whole.rows
+    assert pages[-1].rows == []
+    assert store.query(text, timeout=30, page=Page(3)).rows == whole.rows[3:]
+    assert store.query(text, timeout=30, page=Page(0, 0)) == SelectResult(whole.variables, [])
+    assert store.query("ASK { ?s ?p ?o }", timeout=30, page=Page(5, 0)) is True
