@@ -12,7 +12,7 @@ a label that does not exist. Formats:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from .errors import SmrKgError
 from .queries import NamedQuery, Parameter
@@ -123,6 +123,11 @@ def to_json(result: QueryResult) -> str:
 
 def to_csv(result: SelectResult) -> str:
     """SPARQL 1.1 Query Results CSV: bare values, CRLF line ends (https://www.w3.org/TR/sparql11-results-csv-tsv/)."""
+    return "".join(csv_lines(result))
+
+
+def csv_lines(result: SelectResult) -> Iterator[str]:
+    """:func:`to_csv` line by line, reading ``result.rows`` as it goes (they may be streamed)."""
     import csv
     import io
 
@@ -131,14 +136,26 @@ def to_csv(result: SelectResult) -> str:
     writer.writerow(result.variables)
     for row in result.rows:
         writer.writerow(["" if t is None else (f"_:{t}" if _kind(t) == "bnode" else str(t)) for t in row])
-    return out.getvalue()
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
 
 
 def to_tsv(result: SelectResult) -> str:
     """SPARQL 1.1 Query Results TSV: ?-prefixed header, terms in N-Triples syntax."""
-    lines = ["\t".join(f"?{v}" for v in result.variables)]
-    lines += ["\t".join("" if t is None else _nt(t) for t in row) for row in result.rows]
-    return "\n".join(lines) + "\n"
+    return "".join(tsv_lines(result))
+
+
+def tsv_lines(result: SelectResult) -> Iterator[str]:
+    """:func:`to_tsv` line by line, reading ``result.rows`` as it goes (they may be streamed)."""
+    yield "\t".join(f"?{v}" for v in result.variables) + "\n"
+    for row in result.rows:
+        yield "\t".join("" if t is None else _nt(t) for t in row) + "\n"
+
+
+LINES = {"csv": csv_lines, "tsv": tsv_lines}
+"""The formats written row by row as the engine hands rows over (``smr-kg query`` streams them)."""
 
 
 def to_table(result: SelectResult, names: Mapping[IRI, str],

@@ -51,9 +51,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..queries import find
-    from ..query import bind, parse_params, render
+    from ..query import LINES, bind, parse_params, render
     from ..errors import InputError
     from ..store import store_for_graph
+    from ..store.ordering import Page
     from ._inputs import in_memory_graph, read
     from ._store import open_from_args
 
@@ -68,19 +69,23 @@ def run(args: argparse.Namespace) -> int:
     store = store_for_graph(in_memory_graph(args, extensions), engine) if extensions else open_from_args(args, engine)
     store.allow_network = args.allow_network
     bindings = bind(store, named, params)
-    if args.limit is None and not args.offset:
+    page = Page(args.offset, args.limit) if args.limit is not None or args.offset else None
+    if args.format in LINES:  # rows are written as the engine hands them over
+        result = store.stream(named.text, bindings, args.timeout or None, page)
+        for text in LINES[args.format](result) if isinstance(result, SelectResult) else [render(result, args.format)]:
+            sys.stdout.write(text)
+        return 0
+    if page is None:
         result = store.query(named.text, bindings, args.timeout or None)
         sys.stdout.write(render(result, args.format, store, bindings))
         return 0
-    from ..store.ordering import Page
-
     # one row past the page says whether another page follows
     ahead = Page(args.offset, None if args.limit is None else args.limit + 1)
     result = store.query(named.text, bindings, args.timeout or None, ahead)
     more = isinstance(result, SelectResult) and args.limit is not None and len(result.rows) > args.limit
     if more:
         result.rows = result.rows[: args.limit]
-    sys.stdout.write(render(result, args.format, store, bindings, Page(args.offset, args.limit), more))
+    sys.stdout.write(render(result, args.format, store, bindings, page, more))
     return 0
 
 
