@@ -29,14 +29,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
                    help="bind the query variable ?NAME (repeatable)")
     p.add_argument("--format", "-f", choices=FORMATS, default="table",
-                   help="table (default, for reading), csv / tsv / json (W3C SPARQL 1.1 result formats)")
+                   help="table (default, for reading), csv / tsv / json (W3C SPARQL 1.1 result formats; csv "
+                   "and tsv are written row by row as the engine hands the rows over)")
     p.add_argument("--limit", type=_count, default=None, metavar="N",
                    help="print at most N rows of the ordered answer (0: the header only)")
     p.add_argument("--offset", type=_count, default=0, metavar="K",
-                   help="skip the first K rows (with --limit: page K/N+1 of N rows; the table says "
-                   "which --offset gives the next page). Pages are cut from the answer in its ORDER BY "
-                   "order, so they concatenate to the whole answer on every engine; a query whose "
-                   "ORDER BY sorts the whole answer computes it all for every page (docs/queries.md)")
+                   help="skip the first K rows: --limit 50 --offset 100 prints rows 101-150, and the "
+                   "table names the --offset of the next page. Pages are cut from the answer in its "
+                   "ORDER BY order, so they concatenate to the whole answer on every engine; an "
+                   "ORDER BY needs the whole answer before its first row, so each page of an ordered "
+                   "query costs the whole evaluation (docs/queries.md)")
     p.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"stop a query that runs longer (default {DEFAULT_TIMEOUT:g}; 0 = no limit)")
     p.add_argument("--engine", choices=ENGINES, default=None,
