@@ -270,3 +270,43 @@ def test_queries_without_query_files_is_an_error_not_an_empty_list(run_cli, tmp_
     monkeypatch.setenv("SMR_KG_ROOT", str(tmp_path))
     code, out, err = run_cli("queries")
     assert code == 2 and out == "" and "no named queries" in err
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_limit_and_offset_pages_concatenate_to_the_whole_csv(run_cli, engine: str) -> None:
+    code, whole, _ = run_cli("query", "causes", "--format", "csv", "--engine", engine)
+    assert code == 0
+    header, *rows = whole.splitlines(keepends=True)
+    pages = []
+    for start in range(0, len(rows) + 5, 5):
+        code, out, err = run_cli("query", "causes", "--format", "csv", "--engine", engine,
+                                 "--limit", "5", "--offset", str(start))
+        assert code == 0 and err == "" and out.startswith(header)
+        pages.append(out.splitlines(keepends=True)[1:])
+    assert [row for page in pages for row in page] == rows and pages[-1] == []
+    code, out, _ = run_cli("query", "causes", "--format", "csv", "--engine", engine, "--offset", "3")
+    assert out.splitlines(keepends=True)[1:] == rows[3:]
+
+
+def test_a_table_page_says_which_rows_it_shows_and_where_the_next_starts(run_cli) -> None:
+    code, whole, _ = run_cli("query", "causes", "--format", "csv")
+    total = len(whole.splitlines()) - 1
+    assert total > 6
+    code, out, _ = run_cli("query", "causes", "--limit", "3", "--offset", "2")
+    assert code == 0 and out.splitlines()[-1].startswith("(rows 3–5; more with --offset 5")
+    assert len(out.splitlines()) == 2 + 3 + 1
+    code, out, _ = run_cli("query", "causes", "--offset", str(total - 2))
+    assert out.splitlines()[-1].startswith(f"(rows {total - 1}–{total}, the last")
+    code, out, _ = run_cli("query", "causes", "--offset", str(total + 10))
+    assert code == 0 and out.splitlines()[-1] == f"(0 rows: the answer has {total + 10} rows or fewer)"
+    code, out, _ = run_cli("query", "causes", "--limit", "0", "--format", "json")
+    assert code == 0 and json.loads(out)["results"]["bindings"] == [] and "cause" in json.loads(out)["head"]["vars"]
+
+
+@pytest.mark.parametrize("option, value", [("--limit", "-1"), ("--offset", "-3"), ("--limit", "ten"), ("--offset", "1.5")])
+def test_a_negative_or_fractional_page_is_exit_2_in_one_line(run_cli, capsys, option: str, value: str) -> None:
+    with pytest.raises(SystemExit) as exited:  # argparse's usage error, reported by cli.main in one line
+        run_cli("query", "causes", option, value)
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and option in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

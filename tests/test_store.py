@@ -225,3 +225,66 @@ def test_open_store_without_a_build_says_to_build(tmp_path) -> None:
     with pytest.raises(SmrKgError) as error:
         open_store("oxigraph", tmp_path)
     assert "smr-kg build" in error.value.message
+
+
+def test_pages_concatenate_to_the_ordered_answer_on_every_engine(store) -> None:
+    """``page`` cuts rows K.. K+N of the ordered answer; beyond the end and N = 0 give no rows."""
+    from smr_kg.store.ordering import Page
+
+    text = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    whole = store.query(text, timeout=30)
+    pages = [store.query(text, timeout=30, page=Page(start, 2)) for start in range(0, len(whole.rows) + 2, 2)]
+    assert all(page.variables == whole.variables for page in pages)
+    assert [row for page in pages for row in page.rows] == whole.rows
+    assert pages[-1].rows == []
+    assert store.query(text, timeout=30, page=Page(3)).rows == whole.rows[3:]
+    assert store.query(text, timeout=30, page=Page(0, 0)) == SelectResult(whole.variables, [])
+    assert store.query("ASK { ?s ?p ?o }", timeout=30, page=Page(5, 0)) is True
+
+
+def test_stream_gives_the_rows_and_errors_query_gives_on_every_engine(store) -> None:
+    from smr_kg.store.ordering import Page
+
+    text = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    streamed = store.stream(text, timeout=30, page=Page(1, 4))
+    assert SelectResult(streamed.variables, list(streamed.rows)) == store.query(text, timeout=30, page=Page(1, 4))
+    assert store.stream("ASK { ?s ?p ?o }", timeout=30) is True
+    with pytest.raises(SparqlSyntaxError):
+        store.stream("SELECT ?s WHERE { ?s ", timeout=30)
+
+
+def test_streamed_rows_reach_the_caller_while_the_worker_still_works() -> None:
+    """The first batch is read before the worker emits the second: a worker that waits for the
+    reader would otherwise hang until the time limit."""
+    import threading
+
+    from smr_kg.store.base import stream_with_timeout
+
+    first_read = threading.Event()
+
+    def work(emit) -> None:
+        emit(["x"])
+        emit([(1,), (2,)])
+        assert first_read.wait(10), "the caller never got the first batch"
+        emit([(3,)])
+
+    result = stream_with_timeout(work, 20)
+    rows = iter(result.rows)
+    assert result.variables == ["x"] and [next(rows), next(rows)] == [(1,), (2,)]
+    first_read.set()
+    assert list(rows) == [(3,)]
+
+
+def test_the_time_limit_covers_the_whole_streamed_answer() -> None:
+    from smr_kg.store.base import stream_with_timeout
+
+    def work(emit) -> None:
+        emit(["x"])
+        emit([(1,)])
+        time.sleep(5)
+
+    result = stream_with_timeout(work, 0.3)
+    rows = iter(result.rows)
+    assert next(rows) == (1,)
+    with pytest.raises(QueryTimeout):
+        next(rows)

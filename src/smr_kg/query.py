@@ -12,7 +12,7 @@ a label that does not exist. Formats:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from .errors import SmrKgError
 from .queries import NamedQuery, Parameter
@@ -21,6 +21,7 @@ from .terms import IRI, BNode, Literal
 
 TYPE_CHECKING = False  # typing's constant without importing typing (4 ms of a fast query)
 if TYPE_CHECKING:
+    from .store.ordering import Page
     from .terms import Term
 
 FORMATS = ("table", "csv", "tsv", "json")
@@ -86,9 +87,10 @@ def run(store: Store, query: NamedQuery, given: Mapping[str, str] | None = None,
 
 
 def render(result: QueryResult, fmt: str, store: Store | None = None,
-           bindings: Mapping[str, Term] | None = None) -> str:
+           bindings: Mapping[str, Term] | None = None, page: Page | None = None, more: bool = False) -> str:
     """``result`` in ``fmt``; ``table`` looks labels up in ``store`` and shows the ``bindings``
-    (the parameters) once above the rows instead of as constant columns."""
+    (the parameters) once above the rows instead of as constant columns, and, when ``result``
+    is the ``page`` of an answer, which rows they are and whether ``more`` follow."""
     if fmt not in FORMATS:
         raise SmrKgError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})", exit_code=2)
     if fmt == "json":
@@ -102,7 +104,7 @@ def render(result: QueryResult, fmt: str, store: Store | None = None,
     from .resolve import display_labels
 
     shown = {t for row in result.rows for t in row if isinstance(t, IRI)} | set((bindings or {}).values())
-    return to_table(result, display_labels(store, shown) if store is not None else {}, bindings)
+    return to_table(result, display_labels(store, shown) if store is not None else {}, bindings, page, more)
 
 
 def to_json(result: QueryResult) -> str:
@@ -121,6 +123,11 @@ def to_json(result: QueryResult) -> str:
 
 def to_csv(result: SelectResult) -> str:
     """SPARQL 1.1 Query Results CSV: bare values, CRLF line ends (https://www.w3.org/TR/sparql11-results-csv-tsv/)."""
+    return "".join(csv_lines(result))
+
+
+def csv_lines(result: SelectResult) -> Iterator[str]:
+    """:func:`to_csv` line by line, reading ``result.rows`` as it goes (they may be streamed)."""
     import csv
     import io
 
@@ -129,18 +136,30 @@ def to_csv(result: SelectResult) -> str:
     writer.writerow(result.variables)
     for row in result.rows:
         writer.writerow(["" if t is None else (f"_:{t}" if _kind(t) == "bnode" else str(t)) for t in row])
-    return out.getvalue()
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
 
 
 def to_tsv(result: SelectResult) -> str:
     """SPARQL 1.1 Query Results TSV: ?-prefixed header, terms in N-Triples syntax."""
-    lines = ["\t".join(f"?{v}" for v in result.variables)]
-    lines += ["\t".join("" if t is None else _nt(t) for t in row) for row in result.rows]
-    return "\n".join(lines) + "\n"
+    return "".join(tsv_lines(result))
+
+
+def tsv_lines(result: SelectResult) -> Iterator[str]:
+    """:func:`to_tsv` line by line, reading ``result.rows`` as it goes (they may be streamed)."""
+    yield "\t".join(f"?{v}" for v in result.variables) + "\n"
+    for row in result.rows:
+        yield "\t".join("" if t is None else _nt(t) for t in row) + "\n"
+
+
+LINES = {"csv": csv_lines, "tsv": tsv_lines}
+"""The formats written row by row as the engine hands rows over (``smr-kg query`` streams them)."""
 
 
 def to_table(result: SelectResult, names: Mapping[IRI, str],
-             bindings: Mapping[str, Term] | None = None) -> str:
+             bindings: Mapping[str, Term] | None = None, page: Page | None = None, more: bool = False) -> str:
     """An aligned plain-text table: IRIs as ``label (CURIE)``, literals as their text.
 
     Long labels and texts are shortened with an ellipsis; a CURIE never is (it is the identifier).
@@ -161,12 +180,25 @@ def to_table(result: SelectResult, names: Mapping[IRI, str],
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in texts]
-    count = len(result.rows)
-    note = f"{count} row{'s' if count != 1 else ''}"
+    note = _count_note(len(result.rows), page, more)
     if shortened:
         note += f"; {shortened} long value{'s' if shortened != 1 else ''} shortened (…): use --format csv or json for full values"
     head = "".join(f"{line}\n" for line in caption) + ("\n" if caption else "")
     return head + "\n".join(lines) + f"\n({note})\n"
+
+
+def _count_note(count: int, page: Page | None, more: bool) -> str:
+    """``3 rows``; for a page, which rows of the answer they are and the next page's --offset."""
+    rows = f"{count} row{'s' if count != 1 else ''}"
+    if page is None:
+        return rows
+    if not count:
+        if more:
+            return f"0 rows; the answer goes on: --offset {page.offset}"
+        return f"0 rows: the answer has {page.offset} rows or fewer" if page.offset else rows
+    last = page.offset + count
+    where = f"row {last}" if count == 1 else f"rows {page.offset + 1}–{last}"
+    return f"{where}; more with --offset {last}" if more else f"{where}, the last"
 
 
 def _term(store: Store, parameter: Parameter, value: str) -> Term:

@@ -74,7 +74,11 @@ class RemoteStore(QueryForms):
         self.graph = graph
         self.timeout = timeout
 
-    def query(self, query: str, bindings: Bindings | None = None, timeout: float | None = None) -> QueryResult:
+    def query(self, query: str, bindings: Bindings | None = None, timeout: float | None = None,
+              page: Page | None = None) -> QueryResult:
+        """``page`` is cut here from the whole answer, not sent as LIMIT/OFFSET: Virtuoso 7.2.5
+        refuses an ORDER BY with OFFSET + LIMIT past 10,000 rows (SR353, MaxSortedTopRows), and
+        one cut of one ordered answer gives the same pages on every engine."""
         try:
             form = query_form(query)
         except InputError:
@@ -87,6 +91,8 @@ class RemoteStore(QueryForms):
         result = run_with_timeout(lambda: self._post(query, text, limit), limit)
         if isinstance(result, SelectResult):
             check_projected(bindings, result.variables)
+            if page:
+                result.rows = list(page.rows(result.rows))
         return result
 
     def graph_names(self) -> set[str]:

@@ -160,3 +160,33 @@ def _where_group(text: str) -> tuple[int, bool, int]:
             first_word = token.upper()
     raise InputError("cannot bind parameters: the query has no complete WHERE { … } group")
 
+
+
+def split_order_by(text: str) -> tuple[str, list[tuple[str, bool]]] | None:
+    """``text`` without its final ``ORDER BY``, and the keys it had as (variable, descending).
+
+    Only a final clause of plain keys (``?v``, ``ASC(?v)``, ``DESC(?v)``) outside every group,
+    with nothing after it but spaces and comments (no LIMIT, OFFSET or VALUES), is split off;
+    anything else gives None and the engine orders the rows itself.
+    """
+    tokens = [t for t in _tokens(text) if t[0] not in ("comment", "space")]
+    depth, start = 0, None
+    for index, (kind, token, _, _) in enumerate(tokens):
+        if kind == "brace":
+            depth += 1 if token == "{" else -1
+        elif depth == 0 and kind == "word" and token.upper() == "ORDER" and index + 1 < len(tokens) \
+                and tokens[index + 1][1].upper() == "BY":
+            start = index
+    if start is None:
+        return None
+    keys: list[tuple[str, bool]] = []
+    rest = [token for _, token, _, _ in tokens[start + 2:]]
+    while rest:
+        descending = False
+        if rest[0].upper() in ("ASC", "DESC") and len(rest) >= 5 and rest[1] == "(" and rest[4] == ")":
+            descending, rest = rest[0].upper() == "DESC", rest[2:4] + rest[5:]
+        if len(rest) < 2 or rest[0] not in ("?", "$") or not _VARIABLE.match(rest[1]):
+            return None
+        keys.append((rest[1], descending))
+        rest = rest[2:]
+    return (text[: tokens[start][2]], keys) if keys else None

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..query import DEFAULT_TIMEOUT, FORMATS
-from ..store import DEFAULT_ENGINE, ENGINES
+from ..store import DEFAULT_ENGINE, ENGINES, SelectResult
 from ._inputs import add_input_arguments
 from ._store import add_endpoint_options
 
@@ -19,8 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Run a named query or a SPARQL 1.1 SELECT/ASK file over the built graph. Parameter "
             "values may be a label or synonym (case-insensitive), a CURIE (smr:AtrialFibrillation, "
             "SNOMEDCT:49436004) or a full IRI; they are bound as RDF terms, never pasted into the "
-            "query. Exit codes: 0 ok, 1 no such query or bad parameter, 2 syntax error, timeout, or a "
-            "SERVICE/FROM that would use the network (see --allow-network)."
+            "query. Exit codes: 0 ok, 1 no such query or bad parameter, 2 syntax error, timeout, a "
+            "SERVICE/FROM that would use the network (see --allow-network), or a bad option (e.g. a "
+            "negative --limit)."
         ),
         epilog='example: smr-kg query causes-through --param mechanism="left ventricular dilation"',
     )
@@ -28,7 +29,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
                    help="bind the query variable ?NAME (repeatable)")
     p.add_argument("--format", "-f", choices=FORMATS, default="table",
-                   help="table (default, for reading), csv / tsv / json (W3C SPARQL 1.1 result formats)")
+                   help="table (default, for reading), csv / tsv / json (W3C SPARQL 1.1 result formats; csv "
+                   "and tsv are written row by row as the engine hands the rows over)")
+    p.add_argument("--limit", type=_count, default=None, metavar="N",
+                   help="print at most N rows of the ordered answer (0: the header only)")
+    p.add_argument("--offset", type=_count, default=0, metavar="K",
+                   help="skip the first K rows: --limit 50 --offset 100 prints rows 101-150, and the "
+                   "table names the --offset of the next page. Pages are cut from the answer in its "
+                   "ORDER BY order, so they concatenate to the whole answer on every engine; an "
+                   "ORDER BY needs the whole answer before its first row, so each page of an ordered "
+                   "query costs the whole evaluation (docs/queries.md)")
     p.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"stop a query that runs longer (default {DEFAULT_TIMEOUT:g}; 0 = no limit)")
     p.add_argument("--engine", choices=ENGINES, default=None,
@@ -43,9 +53,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..queries import find
-    from ..query import bind, parse_params, render
+    from ..query import LINES, bind, parse_params, render
     from ..errors import InputError
     from ..store import store_for_graph
+    from ..store.ordering import Page
     from ._inputs import in_memory_graph, read
     from ._store import open_from_args
 
@@ -60,9 +71,34 @@ def run(args: argparse.Namespace) -> int:
     store = store_for_graph(in_memory_graph(args, extensions), engine) if extensions else open_from_args(args, engine)
     store.allow_network = args.allow_network
     bindings = bind(store, named, params)
-    result = store.query(named.text, bindings, args.timeout or None)
-    sys.stdout.write(render(result, args.format, store, bindings))
+    page = Page(args.offset, args.limit) if args.limit is not None or args.offset else None
+    if args.format in LINES:  # rows are written as the engine hands them over
+        result = store.stream(named.text, bindings, args.timeout or None, page)
+        for text in LINES[args.format](result) if isinstance(result, SelectResult) else [render(result, args.format)]:
+            sys.stdout.write(text)
+        return 0
+    if page is None:
+        result = store.query(named.text, bindings, args.timeout or None)
+        sys.stdout.write(render(result, args.format, store, bindings))
+        return 0
+    # one row past the page says whether another page follows
+    ahead = Page(args.offset, None if args.limit is None else args.limit + 1)
+    result = store.query(named.text, bindings, args.timeout or None, ahead)
+    more = isinstance(result, SelectResult) and args.limit is not None and len(result.rows) > args.limit
+    if more:
+        result.rows = result.rows[: args.limit]
+    sys.stdout.write(render(result, args.format, store, bindings, page, more))
     return 0
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of rows: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more rows, not {text}")
+    return value
 
 
 def _seconds(text: str) -> float:

@@ -20,7 +20,8 @@ stops waiting after ``timeout`` seconds (:class:`QueryTimeout`). Both engines re
 yield it while evaluating, so the wait is honoured; the abandoned thread keeps computing until
 the process exits, which for the CLI is immediately after the error is reported.
 
-Modules: :mod:`.base` (results, errors, the time limit), :mod:`.oxigraph`, :mod:`.rdflib_engine`.
+Modules: :mod:`.base` (results, errors, the time limit), :mod:`.ordering` (pages, and ORDER BY in
+Python for the embedded engine), :mod:`.oxigraph`, :mod:`.rdflib_engine`.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import _thread
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from ..errors import SmrKgError
 
 TYPE_CHECKING = False  # typing's constant without importing typing (4 ms of a fast query)
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from typing import TypeVar
 
     from ..terms import Term
+    from .ordering import Page
 
     T = TypeVar("T")
 
@@ -59,12 +60,14 @@ class Store:
     ``bindings`` bind variables to RDF terms before evaluation (never by pasting text into the
     query), so parameter values cannot inject SPARQL. ``timeout`` is in seconds (None: no limit).
     Errors: :class:`SparqlSyntaxError` (with line and column), :class:`QueryTimeout`,
-    :class:`UnsupportedQuery` (CONSTRUCT/DESCRIBE), :class:`BindingError`.
+    :class:`UnsupportedQuery` (CONSTRUCT/DESCRIBE), :class:`BindingError`. ``page`` (a
+    :class:`~smr_kg.store.ordering.Page`) keeps only those rows of a SELECT's ordered answer.
     """
 
     engine: str
 
-    def query(self, query: str, bindings: Bindings | None = None, timeout: float | None = None) -> QueryResult: ...
+    def query(self, query: str, bindings: Bindings | None = None, timeout: float | None = None,
+              page: Page | None = None) -> QueryResult: ...
 
     def select(self, query: str, bindings: Bindings | None = None, timeout: float | None = None) -> SelectResult: ...
 
@@ -89,8 +92,15 @@ class QueryForms(Store):
 
             check(query, self.graph_names, self.engine)
 
-    def query(self, query: str, bindings: Bindings | None = None, timeout: float | None = None) -> QueryResult:
+    def query(self, query: str, bindings: Bindings | None = None, timeout: float | None = None,
+              page: Page | None = None) -> QueryResult:
         raise NotImplementedError
+
+    def stream(self, query: str, bindings: Bindings | None = None, timeout: float | None = None,
+               page: Page | None = None) -> QueryResult:
+        """:meth:`query` with a SELECT's rows as an iterable to write as they come; here the
+        whole answer (an engine that can hand rows over as it makes them overrides this)."""
+        return self.query(query, bindings, timeout, page)
 
     def select(self, query: str, bindings: Bindings | None = None, timeout: float | None = None) -> SelectResult:
         result = self.query(query, bindings, timeout)
@@ -177,6 +187,45 @@ def run_with_timeout(work: Callable[[], T], timeout: float | None) -> T:
     return outcome["value"]  # type: ignore[return-value]
 
 
+def stream_with_timeout(work: Callable[[Callable[[object], None]], object], timeout: float | None) -> QueryResult:
+    """``work(emit)`` in a daemon thread, as :func:`run_with_timeout`; ``work`` returns an ASK
+    answer, or emits a SELECT's variables and then lists of rows. The result is there when the
+    variables are; its rows are an iterator over the emitted lists, and the time limit covers
+    the whole answer (:class:`QueryTimeout` while iterating, after the rows written so far)."""
+    import queue
+    import time
+
+    handoff: queue.Queue = queue.Queue(maxsize=8)  # the worker waits for a slow writer
+    deadline = time.monotonic() + timeout if timeout and timeout > 0 else None
+
+    def target() -> None:
+        try:
+            handoff.put(("done", work(lambda item: handoff.put(("item", item)))))
+        except BaseException as exc:  # handed to the caller's thread below
+            _release_frames(exc)
+            handoff.put(("error", exc))
+
+    def receive() -> tuple[str, object]:
+        try:
+            kind, value = handoff.get(timeout=None if deadline is None else max(deadline - time.monotonic(), 0))
+        except queue.Empty:
+            raise QueryTimeout(timeout) from None
+        if kind == "error":
+            raise value  # type: ignore[misc]
+        return kind, value
+
+    def rows() -> Iterator[tuple]:
+        while True:
+            kind, value = receive()
+            if kind == "done":
+                return
+            yield from value  # type: ignore[misc]
+
+    _thread.start_new_thread(target, ())
+    kind, value = receive()
+    return value if kind == "done" else SelectResult(value, rows())  # type: ignore[arg-type]
+
+
 def _release_frames(exc: BaseException | None) -> None:
     """Drop the local variables of an exception's finished frames on this (the worker) thread:
     pyoxigraph objects may only be freed on the thread that made them, and freeing one elsewhere
@@ -216,14 +265,18 @@ def first_line(error: object) -> str:
     return text.splitlines()[0][:300] if text else type(error).__name__
 
 
-def chunks(items: list[T], size: int) -> Iterator[list[T]]:
-    """``items`` in lists of at most ``size``: how many terms one VALUES block may carry."""
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` (read as it goes) in lists of at most ``size``: how many terms one VALUES block
+    may carry, or how many rows a worker hands over at a time."""
+    from itertools import islice
+
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 __all__ = [
     "BindingError", "Bindings", "QueryForms", "QueryResult", "QueryTimeout", "SelectResult", "SparqlSyntaxError",
-    "Store", "UnsupportedQuery", "check_projected", "chunks", "first_line", "rdflib_syntax_error", "run_with_timeout",
-    "undeclared_prefix",
+    "Store", "UnsupportedQuery", "check_projected", "chunks", "first_line", "rdflib_syntax_error",
+    "run_with_timeout", "stream_with_timeout", "undeclared_prefix",
 ]

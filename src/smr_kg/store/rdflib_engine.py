@@ -18,6 +18,8 @@ TYPE_CHECKING = False  # typing's constant without importing typing (4 ms of a f
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from .ordering import Page
+
 
 class RdflibStore(QueryForms):
     """rdflib's SPARQL engine over an in-memory graph (the reference to compare against)."""
@@ -31,10 +33,11 @@ class RdflibStore(QueryForms):
     def from_graph(cls, graph: Graph) -> "RdflibStore":
         return cls(graph)
 
-    def query(self, query: str, bindings: Bindings | None = None, timeout: float | None = None) -> QueryResult:
-        return run_with_timeout(lambda: self._evaluate(query, bindings), timeout)
+    def query(self, query: str, bindings: Bindings | None = None, timeout: float | None = None,
+              page: Page | None = None) -> QueryResult:
+        return run_with_timeout(lambda: self._evaluate(query, bindings, page), timeout)
 
-    def _evaluate(self, query: str, bindings: Bindings | None) -> QueryResult:
+    def _evaluate(self, query: str, bindings: Bindings | None, page: Page | None) -> QueryResult:
         self._guard(query)
         initial = {name: to_rdflib(as_term(value)) for name, value in (bindings or {}).items()}
         try:
@@ -50,7 +53,7 @@ class RdflibStore(QueryForms):
             raise UnsupportedQuery("only SELECT and ASK queries are supported, not CONSTRUCT or DESCRIBE")
         variables = [str(v) for v in result.vars]
         check_projected(bindings, variables)
-        rows = [tuple(from_rdflib(row[i]) for i in range(len(variables))) for row in result]
+        rows = [tuple(from_rdflib(row[i]) for i in range(len(variables))) for row in (page.rows(result) if page else result)]
         return SelectResult(variables, rows)
 
 
