@@ -8,10 +8,12 @@ refuses every other remote document.
 Triples pass between rdflib and PyLD as PyLD's structures, not as N-Quads text: PyLD's N-Quads
 reader does not undo ``\uXXXX`` escapes (a label holding U+0000 came back as the six characters
 ``\u0000``), and it de-duplicates each triple against every earlier one (50 M comparisons for
-10k triples). Exports build fromRdf's expanded output directly (:func:`expanded_nodes`) and run
-PyLD's compaction with its IRI compaction memoized per (IRI, shape of the value) and its CURIE
-search narrowed to the terms that can match: PyLD's answers, in time linear in the graph (tests
-compare the output with PyLD's plain path).
+10k triples). Exports build fromRdf's expanded output directly (:func:`expanded_nodes`) and
+compact it in one pass (:mod:`smr_kg.jsonld_compact`, term selection asked of PyLD once per kind
+of value); for a context that compactor does not implement, PyLD's compaction runs with its IRI
+compaction memoized per (IRI, shape of the value) and its CURIE search narrowed to the terms that
+can match. Both are PyLD's answers in time linear in the graph (tests compare the output with
+PyLD's plain path).
 """
 
 from __future__ import annotations
@@ -20,13 +22,16 @@ import json
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from . import paths
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from .jsonld_compact import Compactor
 
 CONTEXT_URL = "https://w3id.org/smr-kg/context.jsonld"
 """The published IRI of smr-kg's JSON-LD context; served from ``ontology/context.jsonld``."""
@@ -142,10 +147,32 @@ def expanded_nodes(triples: Iterable[tuple[Node, Node, Node]]) -> list[dict]:
 
 
 def compact_triples(triples: Iterable[tuple[Node, Node, Node]], context: dict) -> Any:
-    """PyLD's compaction of ``triples`` (as fromRdf expands them) with ``context``, linear in the triples."""
-    processor = _memoized_processor_class()()
-    options = {"documentLoader": offline_loader, "skipExpansion": True}
-    return processor.compact(expanded_nodes(triples), context, options)
+    """PyLD's compaction of ``triples`` (as fromRdf expands them) with ``context``, linear in the
+    triples: the one-pass :func:`compactor` when it implements every feature of ``context`` and
+    of the nodes, else PyLD's own compaction with IRI compaction memoized."""
+    from pyld.jsonld import JsonLdError
+
+    from .jsonld_compact import Unsupported
+
+    nodes = expanded_nodes(triples)
+    try:
+        return compactor(context).document(nodes, context)
+    except (Unsupported, JsonLdError):  # PyLD compacts, or raises its own error
+        options = {"documentLoader": offline_loader, "skipExpansion": True}
+        return _memoized_processor_class()().compact(nodes, context, options)
+
+
+def compactor(context: dict) -> Compactor:
+    """The one-pass compactor for ``context`` as PyLD processes it (offline); raises
+    :class:`~smr_kg.jsonld_compact.Unsupported` for a context it does not implement."""
+    from pyld.jsonld import ContextResolver, JsonLdProcessor, _resolved_context_cache
+
+    from .jsonld_compact import Compactor
+
+    processor = JsonLdProcessor()
+    options = {"documentLoader": offline_loader, "base": "", "processingMode": "json-ld-1.1",
+               "contextResolver": ContextResolver(_resolved_context_cache, offline_loader)}
+    return Compactor(processor, processor.process_context(processor._get_initial_context(options), context, options))
 
 
 @lru_cache(maxsize=1)
