@@ -85,7 +85,7 @@ NODES = [SMR.a, SMR.b, SMR["claim-0001"], URIRef("http://purl.obolibrary.org/obo
          URIRef("http://purl.obolibrary.org/obo/RO_0002411"), URIRef("http://snomed.info/id/48724000"),
          URIRef(EX + "x"), URIRef(EX + "xy"), URIRef(EX + "z"), SMR.Claim, SMR.special, OWL.Class,
          RDFS.label, SKOS.related, URIRef("https://w3id.org/smr-kg/"), BNode("b1"), BNode("b2")]
-DATATYPES = [XSD.string, XSD.decimal, XSD.integer, XSD.boolean, XSD.date, XSD.token, URIRef(EX + "dt"), SMR.unit]
+DATATYPES = [XSD.string, XSD.decimal, XSD.integer, XSD.boolean, XSD.date, XSD.token, URIRef(EX + "dt"), SMR.unit, SMR.Claim]
 LITERALS = st.one_of(
     st.builds(Literal, st.sampled_from(["x", "7", "true", "", "é"])),
     st.builds(lambda t, lang: Literal(t, lang=lang), st.sampled_from(["x", "y"]), st.sampled_from(["en", "fr", "en-gb"])),
@@ -98,10 +98,12 @@ TERMS = st.one_of(st.sampled_from(NODES), LITERALS)
 @st.composite
 def graphs(draw: st.DrawFn, context: dict) -> Graph:
     """A small graph: triples over the context's IRIs, rdf:type, unmapped IRIs and rdf:Lists."""
-    predicates = st.sampled_from([URIRef(i) for i in property_iris(context)] + [RDF.type, URIRef(EX + "p"), SMR.unmapped])
-    list_predicates = st.one_of(st.sampled_from([OWL.unionOf, OWL.members, SMR.someList, RDFS.seeAlso, SKOS.related]), predicates)
+    predicates = st.one_of(st.sampled_from([URIRef(i) for i in property_iris(context)]),
+                           st.sampled_from([RDF.type, URIRef(EX + "p"), SMR.unmapped]))
+    list_predicates = st.sampled_from([OWL.unionOf, OWL.members, SMR.someList, RDFS.seeAlso, SKOS.related, RDFS.label])
     graph = Graph()
-    for s, p, o in draw(st.lists(st.tuples(st.sampled_from(NODES), predicates, TERMS), max_size=12)):
+    subjects = st.sampled_from(NODES[:2] + NODES[-3:])  # few, so nodes get several values and types
+    for s, p, o in draw(st.lists(st.tuples(subjects, predicates, TERMS), max_size=12)):
         graph.add((s, p, o))
     lists = st.tuples(st.sampled_from(NODES[:3]), list_predicates, st.lists(TERMS, max_size=3))
     for s, p, items in draw(st.lists(lists, max_size=2, unique_by=lambda t: t[:2])):  # see test_a_second_list_...
