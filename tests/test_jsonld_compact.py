@@ -22,6 +22,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 from test_jsonld import awkward_graph, memoized_pyld
 
+from smr_kg.errors import InputError
 from smr_kg.export import Canonical, published_context, to_ntriples
 from smr_kg.jsonld import compact_triples, compactor, expanded_nodes, offline_loader, parse_jsonld_text
 from smr_kg.jsonld_compact import Unsupported
@@ -132,16 +133,18 @@ def test_generated_graphs_compact_as_pyld_compacts_them(name: str) -> None:
     check()
 
 
-def test_a_second_list_under_a_list_term_replaces_the_first_as_in_pyld() -> None:
+def test_a_second_list_under_a_list_term_is_refused_not_lost() -> None:
     """PyLD (as the JSON-LD 1.1 Compaction algorithm says: "set the value") keeps only the last
-    of two lists a node has under one ``@container: @list`` term. The built graph has no such
-    node (its read-back test would fail); the compactor does what PyLD does."""
+    of two lists a node has under one ``@container: @list`` term, silently dropping the first.
+    The export refuses such a graph, naming the node and the term, instead of losing a list."""
     graph, first, second = Graph(), BNode(), BNode()
     Collection(graph, first, [SMR.a])
     Collection(graph, second, [SMR.b, Literal("x")])
     graph.add((SMR.Defined, OWL.unionOf, first))
     graph.add((SMR.Defined, OWL.unionOf, second))
-    assert one_pass(graph, published_context()) == pyld_compact(graph, published_context())
+    assert json.loads(pyld_compact(graph, published_context()))["unionOf"] == [{"id": "smr:b"}, "x"]  # (smr:a) is lost
+    with pytest.raises(InputError, match=r"smr:Defined has two lists under <http://www.w3.org/2002/07/owl#unionOf>, and the context's @list term 'unionOf'"):
+        one_pass(graph, published_context())
 
 
 def awkward_variant_graph() -> Graph:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .errors import InputError
+
 _TERM_KEYS = frozenset({"@id", "@type", "@language", "@container", "reverse", "protected", "_prefix", "_term_has_colon"})
 _CONTEXT_KEYS = frozenset({"mappings", "processingMode", "@version", "_uuid"})
 _CONTAINERS = ([], ["@list"], ["@set"])
@@ -102,7 +104,12 @@ class Compactor:
                 raise Unsupported("nested @list")
             items.append(self._apply(self._form(term, self._shape(item)), item))
         if "@list" in container:
-            out[term] = items  # PyLD's add_value(valueIsArray): a second list replaces the first
+            if term in out:  # PyLD's add_value(valueIsArray) would replace the first list
+                raise InputError(
+                    f"cannot write JSON-LD: {out.get(self._alias['@id'], 'a blank node')} has two lists under "
+                    f"<{prop}>, and the context's @list term {term!r} keeps only one; export it as Turtle, "
+                    "N-Triples or RDF/XML")
+            out[term] = items
             return
         _add_value(out, term, {self._alias["@list"]: items}, "@set" in container)
 
