@@ -248,6 +248,8 @@ class GraphFacts:
         for part in chunks(missing, BATCH):
             values = f"VALUES ?src {{ {' '.join(f'<{i}>' for i in part)} }}"
             found = _source_fields(self.store.select(FIELDS_QUERY % values).rows)
+            # the ancestors of all their types in one query per level, not per type (_is_source)
+            self.need_ancestors({t for f in found.values() for t in f.get(RDF.type, ()) if isinstance(t, IRI)})
             self._fields.update({i: found[i] if self._is_source(found.get(i)) else None for i in part})
 
     def _is_source(self, fields: Mapping[IRI, list] | None) -> bool:

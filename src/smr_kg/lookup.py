@@ -193,11 +193,13 @@ def build_card(store: Store, iri: IRI, matched: tuple[str, str] | None = None,
     return card
 
 
-def lookup(store: Store, term: str, held_out: bool = False, facts: GraphFacts | None = None) -> list[Card]:
+def lookup(store: Store, term: str, held_out: bool = False, facts: GraphFacts | None = None,
+           found: list[tuple[IRI, tuple[str, str] | None]] | None = None) -> list[Card]:
     """The card(s) of what ``term`` denotes (several only for a code linked to several concepts);
     ``held_out`` adds the held-out claims, flagged. ``facts``: the graph's facts if the caller
-    has read them already (reading them is most of a lookup's time on a large graph)."""
-    found = find(store, term)
+    has read them already (reading them is most of a lookup's time on a large graph); ``found``:
+    :func:`find`'s answer for ``term`` if the caller has it (it is not asked twice)."""
+    found = find(store, term) if found is None else found
     facts = facts or GraphFacts.read(store)
     mappings = read_mappings()
     return [build_card(store, iri, matched, facts, mappings, held_out) for iri, matched in found]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from .errors import BAD_INPUT, SmrKgError
 
@@ -38,7 +39,7 @@ class NetworkRefused(SmrKgError):
 
 def check(query: str, graph_names: Callable[[], Iterable[str]], engine: str) -> None:
     """Raise :class:`NetworkRefused` (or an update error) if ``query`` would leave the store."""
-    if not _KEYWORD.search(_LEXEMES.sub(" ", query)):
+    if not _mentions_network(query):
         return
     from pyparsing import ParseException
     from rdflib.plugins.sparql.algebra import translateQuery, traverse
@@ -72,6 +73,13 @@ def check(query: str, graph_names: Callable[[], Iterable[str]], engine: str) -> 
                 f"the query reads FROM <{unknown[0]}>, which is not a graph of the store (the built "
                 "graph is the default graph: drop the FROM clause)"
             )
+
+
+@lru_cache(maxsize=128)
+def _mentions_network(query: str) -> bool:
+    """SERVICE, FROM or LOAD as a word outside strings, IRIs and comments (read once per text:
+    a concept card runs a few query texts ~30 times with different bindings)."""
+    return bool(_KEYWORD.search(_LEXEMES.sub(" ", query)))
 
 
 def _refuse_update(query: str, parse_update: Callable[[str], object]) -> None:

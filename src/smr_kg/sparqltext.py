@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 
 from .errors import InputError
 
@@ -60,6 +61,7 @@ def is_iri(text: str) -> bool:
     return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S", text)) and not _IRI_FORBIDDEN.search(text)
 
 
+@lru_cache(maxsize=128)
 def query_form(text: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside the prologue.
 
@@ -142,8 +144,10 @@ def inject_values(text: str, bindings: Mapping[str, Term]) -> str:
     return text[: opening + 1] + block + text[opening + 1 :]
 
 
+@lru_cache(maxsize=128)
 def _where_group(text: str) -> tuple[int, bool, int]:
-    """Offsets of the WHERE group's braces and whether its body is a sub-select."""
+    """Offsets of the WHERE group's braces and whether its body is a sub-select (read once per
+    text: a concept card runs a few query texts ~30 times with different bindings)."""
     depth_paren, opening, depth, first_word = 0, None, 0, None
     for kind, token, start, end in _tokens(text):
         if opening is None:

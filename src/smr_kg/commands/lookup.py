@@ -32,9 +32,9 @@ def run(args: argparse.Namespace) -> int:
 
     check_length(args.term)
     store = open_from_args(args)
-    find(store, args.term)  # an unknown term fails here, before the graph's facts are read
+    found = find(store, args.term)  # an unknown term fails here, before the graph's facts are read
     facts = GraphFacts.read(store)  # once, for the cards and their rendering
-    cards = lookup(store, args.term, held_out=args.include_contested, facts=facts)
+    cards = lookup(store, args.term, held_out=args.include_contested, facts=facts, found=found)
     if args.format == "json":
         print(json.dumps([card_json(c, facts) for c in cards], indent=2, ensure_ascii=False))
     else:
