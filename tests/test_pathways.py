@@ -281,6 +281,42 @@ def test_the_edges_about_a_concept_are_those_of_the_whole_read(dist_env, concept
         assert whole or read is read_held_out
 
 
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_the_edges_downstream_of_a_node_are_those_of_the_whole_read(dist_env, engine: str) -> None:
+    """read_downstream joins the closure in its queries (not one read per node): from every node
+    of the graph it must give exactly the edges of the whole-graph read that leave the node or
+    anything causally downstream of it, evidence included, on both engines."""
+    from smr_kg.evidence import CAUSAL_PROPERTIES, read_downstream
+
+    store = open_store(engine, dist_env)
+    everything = read_assertions(store, CAUSAL_PROPERTIES)
+    closure = store.select("SELECT ?a ?b WHERE { ?a <https://w3id.org/smr-kg/causallyUpstreamOf> ?b }").rows
+    starts = {a.subject for a in everything}
+    assert len(starts) > 20
+    for start in sorted(starts):
+        reach = {start} | {b for a, b in closure if a == start}
+        assert read_downstream(store, CAUSAL_PROPERTIES, start) == [a for a in everything if a.subject in reach]
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_the_edges_downstream_of_a_node_in_a_cycle_come_once_and_keep_edges_without_records(engine: str) -> None:
+    """A closure that leads back to the start (X -> Y -> X) gives the start's edges once, and an
+    edge without a claim record still comes (unsourced), as in the whole-graph read."""
+    graph = Graph()
+    graph.add((R.X, R.leadsTo, R.Y))
+    _claim(graph, R.Source)
+    graph.add((R.Y, R.leadsTo, R.X))  # no record
+    for a, b in ((R.X, R.Y), (R.Y, R.X), (R.X, R.X), (R.Y, R.Y)):
+        graph.add((a, R.causallyUpstreamOf, b))
+    from smr_kg.evidence import read_downstream
+
+    store = store_for_graph(graph, engine)
+    downstream = read_downstream(store, [R.leadsTo], SMR.X)
+    assert downstream == read_assertions(store, [R.leadsTo])
+    assert [(a.subject, a.object, a.sources) for a in downstream] == [
+        (SMR.X, SMR.Y, (SMR.Source,)), (SMR.Y, SMR.X, ())]
+
+
 def test_chains_read_from_the_closure_are_the_chains_of_the_whole_graph(dist_env) -> None:
     """causal_paths walks only what is downstream of its start (read_downstream, through the
     materialized smr:causallyUpstreamOf); from every condition and mechanism it must find exactly

@@ -78,7 +78,23 @@ SELECT ?s ?p ?o ?ax ?key ?value WHERE {
 }
 """
 
-_DOWNSTREAM_QUERY = PREFIXES + "SELECT ?x ?start WHERE { ?start smr:causallyUpstreamOf ?x FILTER(isIRI(?x)) }"
+DOWNSTREAM_EDGES_QUERY = PREFIXES + """
+# EDGES_QUERY for the edges leaving any node causally downstream of ?start (over the closure the
+# build materializes): a whole chain's edges in one query, not one query per node.
+SELECT ?start ?s ?p ?o WHERE {
+  VALUES ?p { %s }
+  ?start smr:causallyUpstreamOf ?s .
+  ?s ?p ?o .
+  FILTER(isIRI(?s) && isIRI(?o))
+}
+"""
+
+DOWNSTREAM_FIELDS_QUERY = PREFIXES + """
+# CLAIM_FIELDS_QUERY for the claims whose subject is causally downstream of ?start.
+SELECT ?start ?s ?p ?o ?ax ?key ?value WHERE {
+  VALUES ?p { %s }
+  ?start smr:causallyUpstreamOf ?s .""" + _ACCEPTED_CLAIM_FIELDS + """}
+"""
 
 EVIDENCE_MARKS: dict[IRI, str] = {
     ECO_NO_TRACEABLE_SUPPORT: "no traceable reference",
@@ -158,11 +174,14 @@ def read_downstream(store: Store, properties: Iterable[IRI], start: IRI) -> list
     """The edges of ``properties`` leaving ``start`` or anything causally downstream of it: all
     a walk from ``start`` can take. The build materializes the closure smr:causallyUpstreamOf of
     the causal edges, so this reads a chain's worth of edges, not the whole graph's."""
-    nodes = {start} | {row[0] for row in store.select(_DOWNSTREAM_QUERY, {"start": start}).rows}
     values = _values(properties)
-    # One bound read per node: a VALUES block of the nodes is fewer queries but 10x slower at 1M
-    # triples (lookup 0.1 s -> 1.0 s; oxigraph reads every claim record before the join).
-    return _assertions_from_rows([row for node in sorted(nodes) for row in _bound_rows(store, values, {"s": node})])
+    # The downstream nodes are joined in the query, not listed: a VALUES block of them was 10x
+    # slower at 1M triples (oxigraph read every claim record before the join); the join starts
+    # from ?start (4 queries for a chain instead of 2 per node; measured in the note of issue 14).
+    downstream = _joined_rows(store, DOWNSTREAM_FIELDS_QUERY % values, DOWNSTREAM_EDGES_QUERY % values,
+                              {"start": start})
+    return _assertions_from_rows(_bound_rows(store, values, {"s": start})
+                                 + [row for row in downstream if row[0] != start])  # a cycle back to start
 
 
 def _values(properties: Iterable[IRI]) -> str:
@@ -180,11 +199,17 @@ def _bound_rows(store: Store, values: str, bindings: dict[str, IRI]) -> list[tup
     and joined here: oxigraph does not carry a bound variable into an OPTIONAL, so the one-query
     form reads every claim record of the graph (0.3-0.6 s per call at 1M triples, 1 ms this way;
     measured with benchmarks/bench_scaling.py)."""
+    return _joined_rows(store, CLAIM_FIELDS_QUERY % values, EDGES_QUERY % values, bindings)
+
+
+def _joined_rows(store: Store, fields_query: str, edges_query: str, bindings: dict[str, IRI]) -> list[tuple]:
+    """Each edge of ``edges_query`` (its last 3 columns: s p o) with the claim fields of
+    ``fields_query`` (its last 6: s p o ax key value), or one row of unbounds if it has none."""
     records: dict[tuple, list[tuple]] = defaultdict(list)
-    for row in store.select(CLAIM_FIELDS_QUERY % values, bindings).rows:
-        records[tuple(row[:3])].append(tuple(row))
-    return [row for edge in store.select(EDGES_QUERY % values, bindings).rows
-            for row in records.get(tuple(edge)) or [(*edge, None, None, None)]]
+    for row in store.select(fields_query, bindings).rows:
+        records[tuple(row[-6:-3])].append(tuple(row[-6:]))
+    return [row for edge in store.select(edges_query, bindings).rows
+            for row in records.get(tuple(edge[-3:])) or [(*edge[-3:], None, None, None)]]
 
 
 def _assertions_from_rows(rows: Iterable[tuple]) -> list[Assertion]:
