@@ -174,7 +174,7 @@ def build_card(store: Store, iri: IRI, matched: tuple[str, str] | None = None,
     card.outgoing = [a for a in assertions if a.subject == iri]
     card.incoming = [a for a in assertions if a.object == iri and a.property in INCOMING]
     neighbours = store.select(_CAUSAL_NEIGHBOURS_QUERY, {"x": iri}).rows
-    facts.need_ancestors(c for c, _, _ in neighbours)
+    facts.need_ancestors([iri, *(c for c, _, _ in neighbours)])  # its chains' nodes are among them
     for c, direction, _ in neighbours:
         if c != SMR.Condition and facts.is_a(c, SMR.Condition):
             (card.upstream if str(direction) == "up" else card.downstream).append(c)

@@ -91,9 +91,15 @@ def causal_paths(facts: GraphFacts, start: IRI, end: IRI, max_paths: int = DEFAU
     accepted claims are steps unless ``held_out`` (then held-out steps are flagged)."""
     if held_out:  # held-out claims have no edge, hence no closure to narrow the walk with
         steps = facts.assertions(CAUSAL_PROPERTIES, held_out=True)
+        ends = facts.subclasses(end)
     else:
         steps = read_downstream(facts.store, CAUSAL_PROPERTIES, start)
-    return find_paths(steps, start, end, max_paths, ends=facts.subclasses(end))
+        # the walk meets only these nodes: their ancestors say which are kinds of ``end`` (a
+        # concept card has read them already, for its causes), no walk down from ``end`` needed
+        nodes = {start, *(a.object for a in steps)}
+        facts.need_ancestors(nodes)
+        ends = {n for n in nodes if facts.is_a(n, end)}
+    return find_paths(steps, start, end, max_paths, ends=ends)
 
 
 def prefetch(facts: GraphFacts, steps: Iterable[Assertion], *others: IRI) -> None:
