@@ -285,8 +285,10 @@ def test_the_edges_about_a_concept_are_those_of_the_whole_read(dist_env, concept
 def test_the_edges_downstream_of_a_node_are_those_of_the_whole_read(dist_env, engine: str) -> None:
     """read_downstream joins the closure in its queries (not one read per node): from every node
     of the graph it must give exactly the edges of the whole-graph read that leave the node or
-    anything causally downstream of it, evidence included, on both engines."""
+    anything causally downstream of it, evidence included, on both engines; also when a concept
+    card hands it the node's own edges (of more properties) read before."""
     from smr_kg.evidence import CAUSAL_PROPERTIES, read_downstream
+    from smr_kg.lookup import OUTGOING
 
     store = open_store(engine, dist_env)
     everything = read_assertions(store, CAUSAL_PROPERTIES)
@@ -295,7 +297,9 @@ def test_the_edges_downstream_of_a_node_are_those_of_the_whole_read(dist_env, en
     assert len(starts) > 20
     for start in sorted(starts):
         reach = {start} | {b for a, b in closure if a == start}
-        assert read_downstream(store, CAUSAL_PROPERTIES, start) == [a for a in everything if a.subject in reach]
+        expected = [a for a in everything if a.subject in reach]
+        assert read_downstream(store, CAUSAL_PROPERTIES, start) == expected
+        assert read_downstream(store, CAUSAL_PROPERTIES, start, read_assertions(store, OUTGOING, start)) == expected
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])

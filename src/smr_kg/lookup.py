@@ -154,7 +154,8 @@ def build_card(store: Store, iri: IRI, matched: tuple[str, str] | None = None,
     facts = facts or GraphFacts.read(store)
     mappings = mappings if mappings is not None else read_mappings()
     card = Card(iri, "", matched)
-    for p, o, _ in store.select(_ABOUT_QUERY, {"x": iri}).rows:
+    about = store.select(_ABOUT_QUERY, {"x": iri}).rows
+    for p, o, _ in about:
         if p == DEFINITION:
             card.definitions.append(str(o))
         elif p in SYNONYM_PROPERTIES:
@@ -164,13 +165,15 @@ def build_card(store: Store, iri: IRI, matched: tuple[str, str] | None = None,
     curie = prefixmap.compress(iri)
     order = {p: i for i, p in enumerate(MAPPING_PREDICATES)}
     vocab = {p: i for i, p in enumerate(prefixmap.VOCABULARIES)}
-    linked = {(str(r), str(c)) for _, r, c in store.select(_MAPPED_QUERY, {"concept": iri}).rows}
+    relations = {str(prefixmap.expand(p)) for p in MAPPING_PREDICATES}  # those of _MAPPED_QUERY
+    linked = {(str(p), str(o)) for p, o, _ in about if str(p) in relations}
     card.mappings = sorted(
         (m for m in mappings if m.subject_id == curie and not m.no_term_found
          and (str(prefixmap.expand(m.predicate_id)), str(prefixmap.expand(m.object_id))) in linked),
         key=lambda m: (vocab.get(m.vocabulary, 99), order[m.predicate_id], m.object_id),
     )
-    assertions = read_assertions(store, OUTGOING, iri) + (read_held_out(store, OUTGOING, iri) if held_out else [])
+    accepted = read_assertions(store, OUTGOING, iri)
+    assertions = accepted + (read_held_out(store, OUTGOING, iri) if held_out else [])
     card.outgoing = [a for a in assertions if a.subject == iri]
     card.incoming = [a for a in assertions if a.object == iri and a.property in INCOMING]
     neighbours = store.select(_CAUSAL_NEIGHBOURS_QUERY, {"x": iri}).rows
@@ -180,7 +183,7 @@ def build_card(store: Store, iri: IRI, matched: tuple[str, str] | None = None,
             (card.upstream if str(direction) == "up" else card.downstream).append(c)
     target = SMR.SecondaryMitralRegurgitation
     if iri != target and not facts.is_a(iri, target):
-        chains = causal_paths(facts, iri, target, max_paths=MAX_CHAINS, held_out=held_out)
+        chains = causal_paths(facts, iri, target, max_paths=MAX_CHAINS, held_out=held_out, leaving=accepted)
         card.chains = chains if chains.paths else None
     card.expressions = [e for e in cause_expressions(store, mappings=mappings, cause=iri) if e.cause == iri]
     steps = [*assertions, *(a for path in (card.chains.paths if card.chains else ()) for a in path)]

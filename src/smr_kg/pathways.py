@@ -85,15 +85,17 @@ def find_paths(
 
 
 def causal_paths(facts: GraphFacts, start: IRI, end: IRI, max_paths: int = DEFAULT_MAX_PATHS,
-                 held_out: bool = False) -> PathResult:
+                 held_out: bool = False, leaving: Iterable[Assertion] | None = None) -> PathResult:
     """Every causal chain from ``start`` to ``end`` or to a subclass of it: causing atrial SMR
     is causing SMR, so those chains are answers too (the last step says which kind). Only
-    accepted claims are steps unless ``held_out`` (then held-out steps are flagged)."""
+    accepted claims are steps unless ``held_out`` (then held-out steps are flagged).
+    ``leaving``: the accepted edges about ``start`` if the caller has read them
+    (:func:`smr_kg.evidence.read_downstream`)."""
     if held_out:  # held-out claims have no edge, hence no closure to narrow the walk with
         steps = facts.assertions(CAUSAL_PROPERTIES, held_out=True)
         ends = facts.subclasses(end)
     else:
-        steps = read_downstream(facts.store, CAUSAL_PROPERTIES, start)
+        steps = read_downstream(facts.store, CAUSAL_PROPERTIES, start, leaving)
         # the walk meets only these nodes: their ancestors say which are kinds of ``end`` (a
         # concept card has read them already, for its causes), no walk down from ``end`` needed
         nodes = {start, *(a.object for a in steps)}
