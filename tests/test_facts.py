@@ -42,6 +42,18 @@ def test_lazy_ancestors_and_subclasses_are_the_bulk_ones(store, everything: Grap
     assert SMR.AtrialSecondaryMitralRegurgitation in lazy.subclasses(SMR.SecondaryMitralRegurgitation)
 
 
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_ancestors_read_two_levels_a_query_for_many_classes_are_the_bulk_ones(
+        dist_env, everything: GraphFacts, iris: list, engine: str) -> None:
+    """need_ancestors walks up two levels per query for a whole batch of classes (a parent's own
+    parents come with it, none when it has none); on both engines the ancestors must be those
+    of the whole hierarchy read at once."""
+    lazy = GraphFacts.read(open_store(engine, dist_env))
+    lazy.need_ancestors(iris)
+    assert [lazy.ancestors(i) for i in iris] == [everything.ancestors(i) for i in iris]
+    assert sum(len(everything.ancestors(i)) > 3 for i in iris) > 5  # deep enough to need several levels
+
+
 def test_lazy_sources_are_the_bulk_sources(store, everything: GraphFacts, iris: list) -> None:
     lazy = GraphFacts.read(store)
     lazy.need_sources(iris[: len(iris) // 2])  # in batches, and one by one below

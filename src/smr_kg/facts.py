@@ -61,6 +61,17 @@ SELECT ?x ?parent WHERE {
 }
 """
 
+ANCESTORS_QUERY = PREFIXES + """
+# SUBCLASS_QUERY two levels at a time, for walks up the hierarchy (half the queries): the named
+# parents of the classes of a VALUES block, each with its own named parents (unbound if none).
+SELECT ?x ?parent ?grandparent WHERE {
+  %s
+  ?x rdfs:subClassOf ?parent .
+  FILTER(isIRI(?x) && isIRI(?parent))
+  OPTIONAL { ?parent rdfs:subClassOf ?grandparent . FILTER(isIRI(?grandparent)) }
+}
+"""
+
 PHRASES: dict[IRI, str] = {
     SMR.actsThrough: "acts through",
     SMR.leadsTo: "leads to",
@@ -208,10 +219,14 @@ class GraphFacts:
         for part in chunks(sorted(set(classes)), BATCH):
             found: dict[IRI, set[IRI]] = {c: set() for c in part}
             values = f"VALUES {bound} {{ {' '.join(f'<{c}>' for c in part)} }}"
-            for x, parent in self.store.select(SUBCLASS_QUERY % values).rows:
-                if bound == "?x":
+            if bound == "?x":  # upwards: the parents' parents come too
+                for x, parent, grandparent in self.store.select(ANCESTORS_QUERY % values).rows:
                     found[x].add(parent)
-                else:
+                    grand = found.setdefault(parent, set())
+                    if grandparent is not None:
+                        grand.add(grandparent)
+            else:
+                for x, parent in self.store.select(SUBCLASS_QUERY % values).rows:
                     found[parent].add(x)
             links.update({c: frozenset(v) for c, v in found.items()})
 

@@ -118,8 +118,8 @@ def cause_expressions(
     label; only for ``cause`` when given (a concept card, not the whole list)."""
     rows = [m for m in (mappings if mappings is not None else read_mappings()) if m.object_id.startswith("SNOMEDCT:")]
     focus = _best(rows, prefixmap.compress(condition), FOCUS_PREDICATES)
-    if focus is None:
-        return []
+    if focus is None or (cause is not None and _best(rows, prefixmap.compress(cause), VALUE_PREDICATES) is None):
+        return []  # no expression can be written: the graph need not be asked
     found = []
     bindings = {"target": condition, **({"cause": cause} if cause is not None else {})}
     for found_cause, _ in store.select(_CAUSES_QUERY, bindings).rows:
