@@ -86,6 +86,7 @@ def parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    process = argv is None  # this process is the command (console script, python -m)
     argv = list(sys.argv[1:] if argv is None else argv)
     named = argv[0] if argv and argv[0] in commands.names() else None
     args = parser(named).parse_args(argv)
@@ -97,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not debug:
             _quiet_libraries()
         try:
+            if process:
+                _freeze_startup()
             code = int(args.func(args) or 0)
             sys.stdout.flush()  # a full disk or closed pipe on stdout is reported here, not at exit
             return code
@@ -131,6 +134,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 BUG,
                 prefix="smr-kg: ",
             )
+
+
+def _freeze_startup() -> None:
+    """Keep what startup made (modules, classes, the parser: objects that live as long as the
+    process) out of the garbage collector's view: every later collection, and the last one at
+    exit, would traverse them again (~4 ms CPU of a ~55 ms lookup, measured in the note of issue
+    14). The command's own objects stay collectable. Only in a process that is the command: a
+    caller that runs :func:`main` in its own process (the tests) keeps its garbage collectable."""
+    import gc
+
+    gc.freeze()
 
 
 def _fail(message: str, code: int, prefix: str = "smr-kg: error: ") -> int:
