@@ -71,15 +71,13 @@ def test_every_environment_variable_is_in_help_and_readme() -> None:
 def test_query_and_lookup_on_the_embedded_store_import_no_rdflib_curies_or_pydantic(command: list[str]) -> None:
     """The fast commands' cost is mostly imports (issue 14): rdflib, curies and pydantic cost
     several times a bare interpreter start, so the pyoxigraph path must not load them."""
-    probe = (
-        "import sys\n"
-        "from smr_kg.cli import main\n"
-        f"code = main({command!r})\n"
-        "heavy = sorted(m for m in ('rdflib', 'curies', 'pydantic') if m in sys.modules)\n"
-        "print('HEAVY', code, heavy, file=sys.stderr)\n"
+    done = _probe(
+        "import sys",
+        "from smr_kg.cli import main",
+        f"code = main({command!r})",
+        "heavy = sorted(m for m in ('rdflib', 'curies', 'pydantic') if m in sys.modules)",
+        "print('HEAVY', code, heavy, file=sys.stderr)",
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
     assert done.stdout.strip(), "the command printed nothing"
     assert "HEAVY 0 []" in done.stderr, done.stderr
 
@@ -87,15 +85,13 @@ def test_query_and_lookup_on_the_embedded_store_import_no_rdflib_curies_or_pydan
 def test_lookup_imports_neither_dataclasses_nor_inspect() -> None:
     """dataclasses (with inspect) cost ~10 ms of a ~80 ms lookup (issue 14): the card's records
     are smr_kg.record.Record subclasses, and nothing else on the path may bring them back."""
-    probe = (
-        "import sys\n"
-        "from smr_kg.cli import main\n"
-        "code = main(['lookup', 'SNOMEDCT:49436004', '--format', 'json'])\n"
-        "loaded = sorted(m for m in ('dataclasses', 'inspect') if m in sys.modules)\n"
-        "print('LOADED', code, loaded, file=sys.stderr)\n"
+    done = _probe(
+        "import sys",
+        "from smr_kg.cli import main",
+        "code = main(['lookup', 'SNOMEDCT:49436004', '--format', 'json'])",
+        "loaded = sorted(m for m in ('dataclasses', 'inspect') if m in sys.modules)",
+        "print('LOADED', code, loaded, file=sys.stderr)",
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
     assert '"SNOMEDCT:49436004"' in done.stdout
     assert "LOADED 0 []" in done.stderr, done.stderr
 
@@ -104,18 +100,24 @@ def test_the_command_process_freezes_its_startup_objects_but_an_in_process_calle
     """A process that is the command (argv from sys.argv) moves its startup objects out of the
     garbage collector's view before the command runs (issue 14: ~4 ms of a lookup); a caller that
     runs main() in its own process, as the tests do, must keep its garbage collectable."""
-    probe = (
-        "import gc, sys\n"
-        "import smr_kg.commands.lookup as command\n"
-        "from smr_kg.cli import main\n"
-        "def run(args):\n"
-        "    print('FROZEN', gc.get_freeze_count() > 0, file=sys.stderr)\n"
-        "    return 0\n"
-        "command.run = run\n"
-        "main(['lookup', 'x'])\n"
-        "sys.argv = ['smr-kg', 'lookup', 'x']\n"
-        "main()\n"
+    done = _probe(
+        "import gc, sys",
+        "import smr_kg.commands.lookup as command",
+        "from smr_kg.cli import main",
+        "def run(args):",
+        "    print('FROZEN', gc.get_freeze_count() > 0, file=sys.stderr)",
+        "    return 0",
+        "command.run = run",
+        "main(['lookup', 'x'])",
+        "sys.argv = ['smr-kg', 'lookup', 'x']",
+        "main()",
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
     assert done.stderr.split() == ["FROZEN", "False", "FROZEN", "True"], done.stderr
+
+
+def _probe(*lines: str) -> subprocess.CompletedProcess:
+    """Run the Python ``lines`` in a fresh interpreter (what a command loads, and its garbage
+    collector's state, belong to the process) and require that it succeeds."""
+    done = subprocess.run([sys.executable, "-c", "\n".join(lines) + "\n"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done
