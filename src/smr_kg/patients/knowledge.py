@@ -276,17 +276,20 @@ def _status(a: Assertion) -> str:
     return str(a.status).rsplit("/", 1)[-1].lower() if a.status is not None else "asserted"
 
 
+def _grouped(store: Store, query: str, key: str) -> dict[str, dict[str, set]]:
+    """The rows of ``query`` gathered per ``key``: every value each variable takes for it
+    (a record has several sources, criteria, interventions; one row per combination)."""
+    groups: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    for row in store.select(query).dicts():
+        fields = groups[str(row[key])]
+        for name, value in row.items():
+            fields[name].add(value)
+    return groups
+
+
 def _recommendations(store: Store) -> tuple[Recommendation, ...]:
-    criteria: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
-    for row in store.select(CRITERIA_QUERY).dicts():
-        fields = criteria[str(row["criterion"])]
-        for key, value in row.items():
-            fields[key].add(value)
-    recs: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
-    for row in store.select(RECOMMENDATIONS_QUERY).dicts():
-        fields = recs[str(row["rec"])]
-        for key, value in row.items():
-            fields[key].add(value)
+    criteria = _grouped(store, CRITERIA_QUERY, "criterion")
+    recs = _grouped(store, RECOMMENDATIONS_QUERY, "rec")
     out = []
     for iri, f in sorted(recs.items()):
         out.append(Recommendation(
