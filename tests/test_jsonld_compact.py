@@ -147,6 +147,32 @@ def test_a_second_list_under_a_list_term_is_refused_not_lost() -> None:
         one_pass(graph, published_context())
 
 
+def test_two_lists_are_refused_even_where_another_node_sends_the_export_to_pyld() -> None:
+    """A nested list elsewhere in the graph makes the compactor hand the document to PyLD,
+    which would drop the first list silently: the refusal is checked before either runs."""
+    graph, first, second, outer, inner = Graph(), BNode(), BNode(), BNode(), BNode()
+    Collection(graph, first, [SMR.a])
+    Collection(graph, second, [SMR.b])
+    graph.add((SMR.Defined, OWL.unionOf, first))
+    graph.add((SMR.Defined, OWL.unionOf, second))
+    Collection(graph, inner, [SMR.c])
+    Collection(graph, outer, [inner])
+    graph.add((SMR.Another, OWL.unionOf, outer))  # compacted before smr:Defined
+    with pytest.raises(Unsupported):  # the nested list is what sends it to PyLD
+        one_pass(graph_without(graph, SMR.Defined), published_context())
+    with pytest.raises(InputError, match=r"smr:Defined has two lists under <http://www.w3.org/2002/07/owl#unionOf>"):
+        compact_triples(Canonical(graph).triples(), published_context())
+
+
+def graph_without(graph: Graph, subject: URIRef) -> Graph:
+    """``graph`` without the triples of ``subject``."""
+    rest = Graph()
+    for triple in graph:
+        if triple[0] != subject:
+            rest.add(triple)
+    return rest
+
+
 def awkward_variant_graph() -> Graph:
     """The awkward cases plus a value for each term :func:`variant_context` adds."""
     graph, members = awkward_graph(), BNode()

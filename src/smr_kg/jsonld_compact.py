@@ -53,6 +53,7 @@ class Compactor:
     def document(self, nodes: list[dict], context: Any) -> dict:
         """What PyLD's ``compact`` returns for ``nodes`` and ``context`` (the array of nodes
         as ``@graph``, a single node as the top object, the context first)."""
+        self.refuse_lost_lists(nodes)
         compacted = [self.node(node) for node in nodes]
         if isinstance(context, dict) and "@context" in context:
             context = context["@context"]
@@ -61,6 +62,23 @@ class Compactor:
         if len(compacted) == 1:
             return {**head, **compacted[0]}
         return {**head, self._alias["@graph"]: compacted} if compacted else head
+
+    def refuse_lost_lists(self, nodes: list[dict]) -> None:
+        """Refuse a node with two rdf:Lists that compact to one ``@list`` term: the Compaction
+        algorithm (PyLD too, silently) keeps only the last. Checked over every node before any
+        is compacted, so it holds whichever compaction then runs (this one or PyLD's)."""
+        for node in nodes:
+            for prop, values in node.items():
+                lists = [] if prop.startswith("@") else [v for v in values if "@list" in v]
+                if len(lists) < 2:
+                    continue
+                terms = [self._pyld._compact_iri(self._ctx, prop, v, vocab=True) for v in lists]
+                lost = next((t for t in terms if terms.count(t) > 1 and "@list" in self._container(t)), None)
+                if lost is not None:
+                    raise InputError(
+                        f"cannot write JSON-LD: {self.iri(node['@id'], False)} has two lists under <{prop}>, "
+                        f"and the context's @list term {lost!r} keeps only one; export it as Turtle, "
+                        "N-Triples or RDF/XML")
 
     def node(self, node: dict) -> dict:
         """One node object, its keys in PyLD's order (sorted expanded keys)."""
@@ -104,12 +122,7 @@ class Compactor:
                 raise Unsupported("nested @list")
             items.append(self._apply(self._form(term, self._shape(item)), item))
         if "@list" in container:
-            if term in out:  # PyLD's add_value(valueIsArray) would replace the first list
-                raise InputError(
-                    f"cannot write JSON-LD: {out.get(self._alias['@id'], 'a blank node')} has two lists under "
-                    f"<{prop}>, and the context's @list term {term!r} keeps only one; export it as Turtle, "
-                    "N-Triples or RDF/XML")
-            out[term] = items
+            out[term] = items  # PyLD's add_value(valueIsArray): only one list (refuse_lost_lists)
             return
         _add_value(out, term, {self._alias["@list"]: items}, "@set" in container)
 
