@@ -114,7 +114,7 @@ class Context:
         self.other = facts.assertions(OTHER_PROPERTIES)
         # the held-out claims alone: the accepted edges are read above, and a third read of them
         # (assertions(..., held_out=True)) was a third of `answer causes` at 1M triples
-        self.held_out = [a for a in read_held_out(facts.store, (*CAUSAL_PROPERTIES, *OTHER_PROPERTIES)) if a.held_out]
+        self.held_out = read_held_out(facts.store, (*CAUSAL_PROPERTIES, *OTHER_PROPERTIES))
         self._records: dict[IRI, dict[Term, Fields]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
         for rdf_type, record, key, value in facts.store.select(RECORDS_QUERY).rows:
             self._records[rdf_type][record][key].append(value)
