@@ -11,10 +11,10 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from smr_kg.build import build, build_graph
-from smr_kg.load import load_ontology
-from smr_kg.materialize import materialize
-from smr_kg.reason import classify, java_available
+from smr_kg.build.pipeline import build, build_graph
+from smr_kg.stages.load import load_ontology
+from smr_kg.stages.materialize import materialize
+from smr_kg.stages.reason import classify, java_available
 from timing import print_ratios, timed
 
 

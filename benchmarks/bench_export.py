@@ -3,14 +3,14 @@
 Run: python benchmarks/bench_export.py [--repeat N]   (needs `smr-kg build` first)
 Baseline (1.00x) is rdflib serializing the built graph as Turtle, measured in the same run. The
 row "rdflib.compare.to_canonical_graph" is the alternative way to stable blank-node labels that
-smr_kg.export.Canonical replaces; it is timed once (it is slow) on the same graph.
+smr_kg.exports.export.Canonical replaces; it is timed once (it is slow) on the same graph.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from smr_kg.export import Canonical, load_graph, serialize
+from smr_kg.exports.export import Canonical, load_graph, serialize
 from timing import print_ratios, timed
 
 

@@ -36,7 +36,7 @@ def main() -> int:
 
     dist = args.dist or paths.dist_dir()
     if not (dist / paths.BUILT_TTL).is_file():
-        from smr_kg.build import build
+        from smr_kg.build.pipeline import build
 
         dist = Path(tempfile.mkdtemp(prefix="smr-kg-bench-"))
         print(f"(no build in {args.dist or paths.dist_dir()}: building into {dist})", file=sys.stderr)
@@ -55,8 +55,8 @@ def engine_table(dist: Path, repeat: int) -> None:
     from rdflib import Graph
 
     from smr_kg import paths
-    from smr_kg.queries import list_queries
-    from smr_kg.query import bind
+    from smr_kg.sparql.queries import list_queries
+    from smr_kg.sparql.query import bind
     from smr_kg.store import open_store, store_for_graph
 
     started = time.perf_counter()
@@ -129,13 +129,13 @@ t = [time.perf_counter()]
 import smr_kg.cli; t.append(time.perf_counter())
 import rdflib; t.append(time.perf_counter())
 from smr_kg.store import open_store
-from smr_kg.queries import find
-from smr_kg.query import bind, render
+from smr_kg.sparql.queries import find
+from smr_kg.sparql.query import bind, render
 store = open_store("oxigraph"); t.append(time.perf_counter())
 query = find("causes-through")
 bindings = bind(store, query, {"mechanism": "left ventricular dilation"}); t.append(time.perf_counter())
 result = store.query(query.text, bindings, 10); t.append(time.perf_counter())
-from smr_kg.prefixes import converter; converter(); t.append(time.perf_counter())
+from smr_kg.rdf.prefixes import converter; converter(); t.append(time.perf_counter())
 render(result, "table", store, bindings); t.append(time.perf_counter())
 print(" ".join(f"{(b - a) * 1000:.0f}" for a, b in zip(t, t[1:])))
 """

@@ -80,7 +80,7 @@ def main() -> int:
         if urllib.parse.urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
             sys.exit(f"{url}: loopback addresses only")
 
-    from smr_kg.publish import built_ntriples
+    from smr_kg.exports.publish import built_ntriples
 
     graph_nt, graph_triples, _ = built_ntriples()
     codes = mapped_codes(graph_nt)

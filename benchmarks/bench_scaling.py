@@ -66,7 +66,7 @@ SMR_KG = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "smr_kg.cl
 
 def steps(scale: Scale, work: Path) -> list[tuple[str, list[str]]]:
     """(name, smr-kg arguments) of every step, in order; the first build writes the dist."""
-    from smr_kg.queries import list_queries
+    from smr_kg.sparql.queries import list_queries
 
     ontology = work / f"input-{scale.factor}x"
     out = [
@@ -93,7 +93,7 @@ def causes_for(factor: int, shipped: int, per_cause: float) -> int:
 def calibrate(work: Path) -> tuple[int, float]:
     """Triples of the shipped build and triples added per synthetic cause (from a small build)."""
     from smr_kg import paths
-    from smr_kg.build import build_graph
+    from smr_kg.build.pipeline import build_graph
 
     sample = 600
     base, _ = build_graph(reasoner=False)
@@ -104,7 +104,7 @@ def calibrate(work: Path) -> tuple[int, float]:
 
 def measure_scale(scale: Scale, work: Path, cap: float, previous: Scale | None, base: Scale | None) -> None:
     from smr_kg import paths
-    from smr_kg.reason import java_available
+    from smr_kg.stages.reason import java_available
 
     build_input(scale.causes, work / f"input-{scale.factor}x", paths.ontology_dir())
     env = {**os.environ, "SMR_KG_DIST": str(scale.dist)}
@@ -133,7 +133,7 @@ def measure_scale(scale: Scale, work: Path, cap: float, previous: Scale | None, 
 
 
 def measure_engines(scale: Scale, cap: float, rdflib_max: int) -> None:
-    from smr_kg.queries import list_queries
+    from smr_kg.sparql.queries import list_queries
 
     for engine in ("oxigraph", "rdflib"):
         if engine == "rdflib" and scale.factor > rdflib_max:

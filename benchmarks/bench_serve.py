@@ -44,13 +44,13 @@ def main() -> int:
     args = parser.parse_args()
 
     from smr_kg import paths
-    from smr_kg.queries import list_queries
+    from smr_kg.sparql.queries import list_queries
     from smr_kg.serve.server import example_queries
     from smr_kg.store import open_store
 
     dist = paths.dist_dir()
     if not (dist / paths.STORE_DIR).is_dir():
-        from smr_kg.build import build
+        from smr_kg.build.pipeline import build
 
         dist = Path(tempfile.mkdtemp(prefix="smr-kg-bench-"))
         build(dist=dist, reasoner=False)

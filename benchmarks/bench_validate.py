@@ -31,13 +31,13 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SH
 
 from smr_kg import paths
-from smr_kg.build import build, build_graph
-from smr_kg.load import load_files
-from smr_kg.reason import java_available
+from smr_kg.build.pipeline import build, build_graph
+from smr_kg.stages.load import load_files
+from smr_kg.stages.reason import java_available
 from smr_kg.store import store_for_graph
-from smr_kg.shacl_core import target_pattern
-from smr_kg.validate import load_shapes, validate_graph
-from smr_kg.validate_engines import _prefix_lines
+from smr_kg.validate.shacl_core import target_pattern
+from smr_kg.validate.gate import load_shapes, validate_graph
+from smr_kg.validate.engines import _prefix_lines
 
 
 def synthetic_copies(built: Graph, copies: int) -> Graph:
@@ -113,8 +113,8 @@ def sparql_engines(built: Graph, shapes: Graph, sample: int = 20) -> None:
 
 
 def core_engines(built: Graph, shapes: Graph) -> None:
-    from smr_kg.shacl_core import compile_shapes
-    from smr_kg.validate_engines import _compiled_results, _core_results
+    from smr_kg.validate.shacl_core import compile_shapes
+    from smr_kg.validate.engines import _compiled_results, _core_results
 
     print(f"\n{'SHACL Core, copies':20} {'triples':>9} {'pyshacl s':>10} {'compiled SPARQL s':>18} {'ratio':>7}")
     checks, _ = compile_shapes(shapes)

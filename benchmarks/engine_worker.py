@@ -39,7 +39,7 @@ def values_form(text: str, bindings: dict) -> str:
     where = re.search(r"\bWHERE\s*\{", body, re.IGNORECASE)
     if where is None:
         raise ValueError("the query has no WHERE {")
-    from smr_kg.sparqltext import sparql_term  # the stores return light terms, not rdflib's
+    from smr_kg.rdf.sparqltext import sparql_term  # the stores return light terms, not rdflib's
 
     lines = "".join(f"\n  VALUES ?{name} {{ {sparql_term(term)} }}" for name, term in bindings.items())
     return text[: where.end()] + lines + text[where.end():]
@@ -66,8 +66,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
 
-    from smr_kg.queries import list_queries
-    from smr_kg.query import bind
+    from smr_kg.sparql.queries import list_queries
+    from smr_kg.sparql.query import bind
     from smr_kg.store import QueryTimeout, open_store
 
     started = time.perf_counter()

@@ -16,7 +16,7 @@ the queries and the cards meet the same shapes of data as in the real graph, onl
 The content is produced once as data (:class:`Extension`: terms, claims, sources) and then
 written in the input form the build reads: the classes and sources as Turtle
 (:func:`write_turtle`), the claims as a claims table (:func:`write_claims`, the columns of
-``smr_kg.claims``). A change of input form changes only these writers.
+``smr_kg.stages.claims``). A change of input form changes only these writers.
 
 Everything is deterministic: the same ``causes`` gives the same bytes.
 """

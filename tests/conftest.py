@@ -17,7 +17,7 @@ import pytest
 from rdflib import Graph
 
 from smr_kg import paths
-from smr_kg.build import BuildReport, build
+from smr_kg.build.pipeline import BuildReport, build
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -38,7 +38,7 @@ def require_tool():
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildReport]:
     """Build the shipped ontology (with HermiT when Java is present) once; returns (dist, report)."""
-    from smr_kg.reason import java_available
+    from smr_kg.stages.reason import java_available
 
     dist = tmp_path_factory.mktemp("dist")
     report = build(dist=dist, reasoner=java_available())  # HermiT tests skip, with a reason, without Java

@@ -47,7 +47,7 @@ class Endpoint:
     password: str | None = None
 
     def store(self, timeout: float = 120):
-        from smr_kg.remote import RemoteStore
+        from smr_kg.store.remote import RemoteStore
 
         return RemoteStore(self.query_url, self.graph, timeout)
 
@@ -65,7 +65,7 @@ SERVERS = {
 def external(kind: str, dist: Path) -> Endpoint:
     """The server of ``kind`` with the session's build published into the test graph."""
     from smr_kg.errors import SmrKgError
-    from smr_kg.publish import publish
+    from smr_kg.exports.publish import publish
 
     variable, query_path, store_path, user = SERVERS[kind]
     base = os.environ.get(variable, "").rstrip("/")

@@ -15,14 +15,14 @@ from rdflib.namespace import RDFS
 from smr_kg import answer as answer_module
 from smr_kg.answer import TOPICS, answer, render_answer
 from smr_kg.answer.render import to_json
-from smr_kg.build import build_graph
+from smr_kg.build.pipeline import build_graph
 from smr_kg.commands.answer import TOPIC_NAMES
 from smr_kg.errors import InputError
-from smr_kg import namespaces as ns
-from smr_kg.facts import curie
+from smr_kg.rdf import namespaces as ns
+from smr_kg.knowledge.facts import curie
 from smr_kg.paths import ontology_dir
 from smr_kg.store import open_store, store_for_graph
-from smr_kg.vocab import SMR
+from smr_kg.rdf.vocab import SMR
 
 FIXTURE = Path(__file__).parent / "fixtures" / "answer" / "new-cause.ttl"
 ROW = Path(__file__).parent / "fixtures" / "answer" / "new-cause.row.tsv"
@@ -213,11 +213,11 @@ def test_topic_names_of_the_cli_match_the_library() -> None:
 def test_a_claim_added_as_one_table_row_reaches_every_output(tmp_path: Path, store) -> None:
     """Issue 9: adding a claim is a one-line edit of the claims table; after a build it is in
     causes-through, path, lookup and the answer, with its evidence."""
-    from smr_kg.lookup import lookup
-    from smr_kg.facts import GraphFacts
-    from smr_kg.pathways import causal_paths
-    from smr_kg.queries import find
-    from smr_kg.query import run
+    from smr_kg.knowledge.lookup import lookup
+    from smr_kg.knowledge.facts import GraphFacts
+    from smr_kg.knowledge.pathways import causal_paths
+    from smr_kg.sparql.queries import find
+    from smr_kg.sparql.query import run
 
     for source in (*ontology_dir().glob("*.ttl"), *ontology_dir().glob("*.tsv")):
         shutil.copy(source, tmp_path / source.name)
@@ -253,7 +253,7 @@ def test_a_claim_added_as_one_table_row_reaches_every_output(tmp_path: Path, sto
 
 def test_a_bad_row_names_file_row_and_column_and_nothing_is_built(tmp_path: Path) -> None:
     """Issue 9, curator workflow: unknown term, relation, source or status name the cell."""
-    from smr_kg.build import build
+    from smr_kg.build.pipeline import build
 
     for source in (*ontology_dir().glob("*.ttl"), *ontology_dir().glob("*.tsv")):
         shutil.copy(source, tmp_path / source.name)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from smr_kg import paths
-from smr_kg.build import build
+from smr_kg.build.pipeline import build
 
 FIXTURES = Path(__file__).parent / "fixtures" / "build"
 ONTOLOGY = Path(__file__).parents[1] / "ontology"
@@ -62,7 +62,7 @@ def test_unsatisfiable_class_fails_the_build_and_keeps_old_output(run_cli, tmp_p
 
 
 def test_missing_java_message(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from smr_kg import reason
+    from smr_kg.stages import reason
 
     monkeypatch.setattr(reason.shutil, "which", lambda name: None)
     code, out, err = run_cli("build", "--dist", str(tmp_path))
@@ -89,9 +89,9 @@ def test_the_store_holds_the_turtles_triples_whatever_the_piece_size(tmp_path: P
     nodes as the canonical form of the Turtle does."""
     import pyoxigraph as ox
 
-    from smr_kg import store_write
-    from smr_kg.canonical import Canonical
-    from smr_kg.load import read_turtle
+    from smr_kg.store import write as store_write
+    from smr_kg.rdf.canonical import Canonical
+    from smr_kg.stages.load import read_turtle
 
     monkeypatch.setattr(store_write, "CHUNK", 7)
     report = build(dist=tmp_path, reasoner=False)  # the shapes ran in the memory store: it was whole
@@ -109,9 +109,9 @@ def test_the_canonical_graph_is_freed_without_the_cycle_collector(tmp_path: Path
     import gc
     import weakref
 
-    from smr_kg.canonical import Canonical
-    from smr_kg.export import to_turtle
-    from smr_kg.load import read_ontology
+    from smr_kg.rdf.canonical import Canonical
+    from smr_kg.rdf.serialize import to_turtle
+    from smr_kg.stages.load import read_ontology
 
     canonical = Canonical(read_ontology())
     to_turtle(canonical)

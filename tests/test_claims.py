@@ -9,10 +9,10 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
-from smr_kg.claims import COLUMNS, compile_tables
+from smr_kg.stages.claims import COLUMNS, compile_tables
 from smr_kg.errors import InputError
-from smr_kg.load import load_files, load_ontology
-from smr_kg.namespaces import SMR
+from smr_kg.stages.load import load_files, load_ontology
+from smr_kg.rdf.namespaces import SMR
 
 ONTOLOGY = Path(__file__).parents[1] / "ontology"
 ADR = Path(__file__).parents[1] / "docs" / "adr" / "0001-claims-not-axioms.md"

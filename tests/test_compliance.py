@@ -25,8 +25,8 @@ from collections import Counter
 import pytest
 from rdflib import BNode
 
-from smr_kg.queries import example_params, find, list_queries
-from smr_kg.query import bind
+from smr_kg.sparql.queries import example_params, find, list_queries
+from smr_kg.sparql.query import bind
 from smr_kg.store import SelectResult, open_store, store_for_graph
 
 ENGINES = ("rdflib", "smr-kg serve", "oxigraph-server", "virtuoso")

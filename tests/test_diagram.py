@@ -10,16 +10,16 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from smr_kg import diagram as diagram_module
+from smr_kg.exports import diagram as diagram_module
 from smr_kg.commands.diagram import FORMAT_NAMES
-from smr_kg.diagram import FORMATS, build_diagram, diagram_bytes, to_dot, to_mermaid
+from smr_kg.exports.diagram import FORMATS, build_diagram, diagram_bytes, to_dot, to_mermaid
 from smr_kg.errors import InputError, SmrKgError
-from smr_kg import namespaces as ns
-from smr_kg.evidence import Assertion
-from smr_kg.facts import GraphFacts, curie
-from smr_kg.prefixes import converter
-from smr_kg.terms import IRI
-from smr_kg.vocab import ECO_NO_TRACEABLE_SUPPORT, SMR
+from smr_kg.rdf import namespaces as ns
+from smr_kg.knowledge.evidence import Assertion
+from smr_kg.knowledge.facts import GraphFacts, curie
+from smr_kg.rdf.prefixes import converter
+from smr_kg.rdf.terms import IRI
+from smr_kg.rdf.vocab import ECO_NO_TRACEABLE_SUPPORT, SMR
 from smr_kg.store import open_store
 
 SVG = "{http://www.w3.org/2000/svg}"

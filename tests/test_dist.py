@@ -25,7 +25,7 @@ smr:Extra a owl:Class ; rdfs:subClassOf smr:Condition ; rdfs:label "extra"@en .
 KILLING_BUILD = textwrap.dedent("""
     # `smr-kg build` that SIGKILLs itself before its N-th file-system change (N = argv[1]; 0: never)
     import os, signal, sys
-    import smr_kg.build, smr_kg.cli, smr_kg.export, smr_kg.load, smr_kg.mappings, smr_kg.store
+    import smr_kg.build.pipeline, smr_kg.cli, smr_kg.exports.export, smr_kg.stages.load, smr_kg.stages.mappings, smr_kg.store
     kill_at, calls = int(sys.argv[1]), 0
 
     def killing(real):
@@ -71,7 +71,7 @@ def _state(target: Path) -> tuple[int, int]:
 
 
 def test_a_build_is_one_directory_behind_an_atomic_pointer(built) -> None:
-    from smr_kg import dist as distdir
+    from smr_kg.store import dist as distdir
 
     dist, _ = built
     pointer = dist / distdir.CURRENT
@@ -160,7 +160,7 @@ def test_files_the_user_adds_to_a_build_directory_are_kept(run_cli, tmp_path: Pa
 
 
 def test_a_dist_of_the_older_layout_is_upgraded(run_cli, built, tmp_path: Path) -> None:
-    from smr_kg import dist as distdir
+    from smr_kg.store import dist as distdir
 
     dist, _ = built
     old = tmp_path / "old"
@@ -212,7 +212,7 @@ def _largest_sst(dist: Path) -> Path:
 
 def test_an_untouched_store_is_trusted_by_its_recorded_file_identities_not_rehashed(built, monkeypatch) -> None:
     """Issue 14: hashing every store file on every command cost hashlib's import and ~0.1 s at 1M triples."""
-    from smr_kg import dist as dist_module
+    from smr_kg.store import dist as dist_module
 
     dist, _ = built
     monkeypatch.setattr(dist_module, "_file_sha256", lambda path: pytest.fail(f"{path} was hashed"))
@@ -222,7 +222,7 @@ def test_an_untouched_store_is_trusted_by_its_recorded_file_identities_not_rehas
 def test_a_store_file_damaged_in_place_is_reported_even_with_its_mtime_set_back(run_cli, built, tmp_path: Path,
                                                                                 monkeypatch) -> None:
     """The recorded identity includes the ctime, which a write changes and nothing sets back."""
-    from smr_kg.dist import _identity
+    from smr_kg.store.dist import _identity
 
     dist, _ = built
     copy = tmp_path / "dist"

@@ -83,7 +83,7 @@ def test_a_closed_stdout_pipe_is_quiet() -> None:
 
 
 def test_a_bug_is_exit_70_in_one_line(run_cli, monkeypatch) -> None:
-    from smr_kg import resolve
+    from smr_kg.sparql import resolve
 
     monkeypatch.delenv("SMR_KG_DEBUG", raising=False)
     monkeypatch.setattr(resolve, "resolve_term", lambda store, text: 1 / 0)

@@ -20,12 +20,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib import namespace as ns
 
-from smr_kg import export, paths
-from smr_kg.export import serialize
-from smr_kg.jsonld import to_nquads
-from smr_kg.load import load_ontology, read_turtle
-from smr_kg.namespaces import SMR
-from smr_kg.prefixes import PREFIX_MAP, turtle_prefixes
+from smr_kg.exports import export
+
+from smr_kg import paths
+from smr_kg.exports.export import serialize
+from smr_kg.rdf.jsonld import to_nquads
+from smr_kg.stages.load import load_ontology, read_turtle
+from smr_kg.rdf.namespaces import SMR
+from smr_kg.rdf.prefixes import PREFIX_MAP, turtle_prefixes
 
 FORMATS = ("ttl", "nt", "xml", "jsonld")
 OX_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "xml": ox.RdfFormat.RDF_XML}
@@ -98,7 +100,7 @@ def test_published_context_declares_the_pinned_prefixes():
 
 
 def test_jsonld_context_is_served_offline_at_its_published_iri():
-    from smr_kg.jsonld import CONTEXT_URL, offline_loader
+    from smr_kg.rdf.jsonld import CONTEXT_URL, offline_loader
 
     served = offline_loader(CONTEXT_URL)["document"]
     assert served == export.published_context()

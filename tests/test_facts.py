@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from smr_kg.facts import GraphFacts
+from smr_kg.knowledge.facts import GraphFacts
 from smr_kg.store import open_store
-from smr_kg.vocab import SMR
+from smr_kg.rdf.vocab import SMR
 
 
 @pytest.fixture(scope="module")

@@ -105,7 +105,7 @@ def test_any_small_rdf_document_parses_or_is_bad_input(tmp_path_factory, doc: st
     from rdflib import Graph
 
     from smr_kg.errors import InputError
-    from smr_kg.load import parse_into
+    from smr_kg.stages.load import parse_into
 
     path = tmp_path_factory.mktemp("doc") / f"doc{suffix}"
     path.write_text(doc, encoding="utf-8")

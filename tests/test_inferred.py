@@ -19,7 +19,7 @@ READERS = [TEER, ("lookup", "atrial fibrillation"), ("path", "atrial fibrillatio
 
 @pytest.fixture(scope="module")
 def no_java_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from smr_kg.build import build
+    from smr_kg.build.pipeline import build
 
     target = tmp_path_factory.mktemp("nojava")
     build(dist=target, reasoner=False)
@@ -27,7 +27,7 @@ def no_java_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_shipped_hierarchy_is_outside_the_ontology_glob() -> None:
-    from smr_kg.load import ontology_files
+    from smr_kg.stages.load import ontology_files
 
     assert (ONTOLOGY / "reasoner" / "inferred.ttl").is_file()
     assert all(p.parent == ONTOLOGY for p in ontology_files())
@@ -36,9 +36,9 @@ def test_the_shipped_hierarchy_is_outside_the_ontology_glob() -> None:
 @pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java (CI installs it)")
 def test_the_shipped_hierarchy_equals_hermits_current_result() -> None:
     """When this fails, the ontology's logical axioms changed: run `smr-kg build --update-inferences`."""
-    from smr_kg import inferred
-    from smr_kg.load import load_ontology
-    from smr_kg.reason import classify
+    from smr_kg.stages import inferred
+    from smr_kg.stages.load import load_ontology
+    from smr_kg.stages.reason import classify
 
     graph = load_ontology()
     shipped, status = inferred.load(graph)
@@ -67,7 +67,7 @@ def test_builds_with_and_without_java_are_byte_identical(built, no_java_dist: Pa
 @pytest.fixture(scope="module")
 def changed_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Built without Java from an ontology the shipped hierarchy does not match (one class added)."""
-    from smr_kg.build import build
+    from smr_kg.build.pipeline import build
 
     onto = tmp_path_factory.mktemp("changed") / "ontology"
     shutil.copytree(ONTOLOGY, onto)
@@ -105,8 +105,8 @@ def test_update_inferences_needs_the_reasoner(run_cli, tmp_path: Path) -> None:
 
 def test_annotation_edits_keep_the_shipped_hierarchy_current(tmp_path: Path) -> None:
     """The key is the logical axioms only: a new label or source does not make the snapshot stale."""
-    from smr_kg import inferred
-    from smr_kg.load import load_ontology
+    from smr_kg.stages import inferred
+    from smr_kg.stages.load import load_ontology
 
     onto = tmp_path / "ontology"
     shutil.copytree(ONTOLOGY, onto)
@@ -121,8 +121,8 @@ def test_a_rebuild_reuses_the_recorded_logical_digest_and_an_edit_recomputes_it(
     """The logical digest costs a canonical serialization of every logical axiom (a tenth of a
     1M-triple build), so a build records it under the digest of the ontology's files and the next
     build of the same files reuses it; any edit of a file computes it again."""
-    from smr_kg import inferred
-    from smr_kg.build import build
+    from smr_kg.stages import inferred
+    from smr_kg.build.pipeline import build
 
     onto, dist = tmp_path / "ontology", tmp_path / "dist"
     shutil.copytree(ONTOLOGY, onto)

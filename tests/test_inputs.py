@@ -18,7 +18,7 @@ import pytest
 
 from smr_kg import paths
 from smr_kg.errors import InputError
-from smr_kg.inputs import read_inputs
+from smr_kg.stages.inputs import read_inputs
 
 FIXTURES = Path(__file__).parent / "fixtures"
 USER_CAUSE = FIXTURES / "validate" / "user-cause-with-evidence.ttl"

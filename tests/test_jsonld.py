@@ -17,9 +17,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from smr_kg.export import Canonical, published_context, to_ntriples
-from smr_kg.jsonld import _memoized_processor_class, compact_triples, expanded_nodes, offline_loader
-from smr_kg.namespaces import DEFINITION, SMR
+from smr_kg.rdf.canonical import Canonical, to_ntriples
+from smr_kg.rdf.serialize import published_context
+from smr_kg.rdf.jsonld import _memoized_processor_class, compact_triples, expanded_nodes, offline_loader
+from smr_kg.rdf.namespaces import DEFINITION, SMR
 
 
 def pyld_from_rdf(graph: Graph) -> list:

@@ -23,10 +23,11 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 from test_jsonld import awkward_graph, memoized_pyld
 
 from smr_kg.errors import InputError
-from smr_kg.export import Canonical, published_context, to_ntriples
-from smr_kg.jsonld import compact_triples, compactor, expanded_nodes, offline_loader, parse_jsonld_text
-from smr_kg.jsonld_compact import Unsupported
-from smr_kg.namespaces import SMR
+from smr_kg.rdf.canonical import Canonical, to_ntriples
+from smr_kg.rdf.serialize import published_context
+from smr_kg.rdf.jsonld import compact_triples, compactor, expanded_nodes, offline_loader, parse_jsonld_text
+from smr_kg.rdf.jsonld_compact import Unsupported
+from smr_kg.rdf.namespaces import SMR
 
 EX = "http://example.org/"
 

@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph, Literal
 
 from smr_kg.errors import InputError
-from smr_kg.load import load_files, load_ontology, ontology_files, parse_into
+from smr_kg.stages.load import load_files, load_ontology, ontology_files, parse_into
 
 FIXTURES = Path(__file__).parent / "fixtures" / "build"
 
@@ -82,7 +82,7 @@ def test_the_fast_turtle_path_reads_what_rdflib_reads() -> None:
     from rdflib.compare import to_isomorphic
 
     from smr_kg import paths
-    from smr_kg.load import turtle_files
+    from smr_kg.stages.load import turtle_files
 
     for path in turtle_files(paths.ontology_dir(), "ontology"):
         fast = parse_into(Graph(), path)

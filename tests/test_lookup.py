@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from smr_kg.lookup import NotLinked, find
-from smr_kg.vocab import SMR
+from smr_kg.knowledge.lookup import NotLinked, find
+from smr_kg.rdf.vocab import SMR
 from smr_kg.store import open_store
 
 
@@ -135,8 +135,8 @@ def test_causes_and_caused_by_of_every_card_are_the_conditions_a_whole_graph_que
     """A card tells conditions apart from mechanisms by the hierarchy of its own neighbours only;
     for every node of the causal closure that must be the set of conditions that a query over
     every condition of the graph (the earlier form, still the portable one) finds."""
-    from smr_kg.facts import GraphFacts
-    from smr_kg.lookup import build_card
+    from smr_kg.knowledge.facts import GraphFacts
+    from smr_kg.knowledge.lookup import build_card
 
     every_condition = """
     PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

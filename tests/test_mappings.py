@@ -10,15 +10,16 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib import namespace as ns
 
-from smr_kg import prefixes
+from smr_kg.rdf import prefixes
 from smr_kg.errors import InputError
-from smr_kg.mappings import (
-    CODE_PATTERNS, code_problem, curie_map, default_mapping_file, mapping_graph, read_mappings, unmapped,
+from smr_kg.stages.mappings import (
+    CODE_PATTERNS, code_problem, curie_map, default_mapping_file, mapping_graph, read_mappings,
 )
-from smr_kg.namespaces import SMR
-from smr_kg.vocab import SMR as LIGHT  # what store queries give back (smr_kg.terms)
-from smr_kg.sctid import is_valid_sctid
-from smr_kg.sssom_io import validate_with_sssom
+from smr_kg.knowledge.unmapped import unmapped
+from smr_kg.rdf.namespaces import SMR
+from smr_kg.rdf.vocab import SMR as LIGHT  # what store queries give back (smr_kg.rdf.terms)
+from smr_kg.rdf.sctid import is_valid_sctid
+from smr_kg.exports.sssom_io import validate_with_sssom
 from smr_kg.store import store_for_graph
 
 # Codes the curators found wrong, disputed or single-sourced for the concept named
@@ -125,7 +126,7 @@ def test_the_build_merges_every_mapping_as_a_skos_triple(rows, built_graph):
 
 
 def test_exact_and_close_matches_are_also_obo_xrefs_and_every_mapping_carries_its_sssom_metadata(rows, built_graph):
-    from smr_kg.namespaces import OBOINOWL
+    from smr_kg.rdf.namespaces import OBOINOWL
 
     sssom = ns.Namespace("https://w3id.org/sssom/")
     for m in rows:

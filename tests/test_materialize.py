@@ -9,9 +9,9 @@ from rdflib import Literal
 from rdflib.namespace import DCTERMS, RDF
 
 from smr_kg.errors import InputError
-from smr_kg.load import load_files
-from smr_kg.materialize import materialize, restriction_edges
-from smr_kg.namespaces import SMR
+from smr_kg.stages.load import load_files
+from smr_kg.stages.materialize import materialize, restriction_edges
+from smr_kg.rdf.namespaces import SMR
 
 FIXTURES = Path(__file__).parent / "fixtures" / "build"
 CORE = Path(__file__).parents[1] / "ontology" / "smr-core.ttl"

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from smr_kg.export import serialize
-from smr_kg.namespaces import SMR
-from smr_kg.evidence import read_assertions, read_held_out
+from smr_kg.exports.export import serialize
+from smr_kg.rdf.namespaces import SMR
+from smr_kg.knowledge.evidence import read_assertions, read_held_out
 from smr_kg.store import store_for_graph
-from smr_kg.terms import IRI
+from smr_kg.rdf.terms import IRI
 
 AF = str(SMR.AtrialFibrillation)
 AF_CODES = {"SNOMEDCT:49436004", "MESH:D001281", "UMLS:C0004238", "MONDO:0004981", "DOID:0060224"}

@@ -12,10 +12,10 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from smr_kg.queries import find, list_queries
-from smr_kg.query import bind
-from smr_kg.queries import example_params
-from smr_kg.sparqltext import split_order_by
+from smr_kg.sparql.queries import find, list_queries
+from smr_kg.sparql.query import bind
+from smr_kg.sparql.queries import example_params
+from smr_kg.rdf.sparqltext import split_order_by
 from smr_kg.store import open_store, store_for_graph
 from smr_kg.store.ordering import Page
 

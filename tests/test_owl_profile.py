@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from smr_kg.export import serialize
-from smr_kg.load import load_ontology
+from smr_kg.exports.export import serialize
+from smr_kg.stages.load import load_ontology
 
 JAVA_DIR = Path("/usr/share/java")
 OWLAPI_JAR = JAVA_DIR / "owlapi-distribution.jar"

@@ -8,14 +8,14 @@ import pytest
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from smr_kg import namespaces as ns
+from smr_kg.rdf import namespaces as ns
 from smr_kg.errors import InputError
-from smr_kg.evidence import Assertion, read_assertions, read_held_out
-from smr_kg.facts import GraphFacts
-from smr_kg.pathways import causal_paths, find_paths, paths_json, render_tree
+from smr_kg.knowledge.evidence import Assertion, read_assertions, read_held_out
+from smr_kg.knowledge.facts import GraphFacts
+from smr_kg.knowledge.pathways import causal_paths, find_paths, paths_json, render_tree
 from smr_kg.store import open_store, store_for_graph
-from smr_kg.terms import IRI
-from smr_kg.vocab import ECO_CURATOR_INFERENCE, ECO_NO_TRACEABLE_SUPPORT, ECO_TRACEABLE, SMR
+from smr_kg.rdf.terms import IRI
+from smr_kg.rdf.vocab import ECO_CURATOR_INFERENCE, ECO_NO_TRACEABLE_SUPPORT, ECO_TRACEABLE, SMR
 
 AF_CHAIN = [
     SMR.AtrialFibrillation, SMR.LeftAtrialDilation, SMR.MitralAnnularDilation,
@@ -272,7 +272,7 @@ def test_the_edges_about_a_concept_are_those_of_the_whole_read(dist_env, concept
     """lookup reads only a card's own edges (read_assertions(..., about=): edges and claim records
     read apart and joined in Python); they must be exactly the edges from or to the concept in the
     whole-graph read (one query with an OPTIONAL), evidence included, on both engines."""
-    from smr_kg.lookup import OUTGOING
+    from smr_kg.knowledge.lookup import OUTGOING
 
     store, iri = open_store(engine, dist_env), SMR[concept]
     for read in (read_assertions, read_held_out):
@@ -287,8 +287,8 @@ def test_the_edges_downstream_of_a_node_are_those_of_the_whole_read(dist_env, en
     of the graph it must give exactly the edges of the whole-graph read that leave the node or
     anything causally downstream of it, evidence included, on both engines; also when a concept
     card hands it the node's own edges (of more properties) read before."""
-    from smr_kg.evidence import CAUSAL_PROPERTIES, read_downstream
-    from smr_kg.lookup import OUTGOING
+    from smr_kg.knowledge.evidence import CAUSAL_PROPERTIES, read_downstream
+    from smr_kg.knowledge.lookup import OUTGOING
 
     store = open_store(engine, dist_env)
     everything = read_assertions(store, CAUSAL_PROPERTIES)
@@ -312,7 +312,7 @@ def test_the_edges_downstream_of_a_node_in_a_cycle_come_once_and_keep_edges_with
     graph.add((R.Y, R.leadsTo, R.X))  # no record
     for a, b in ((R.X, R.Y), (R.Y, R.X), (R.X, R.X), (R.Y, R.Y)):
         graph.add((a, R.causallyUpstreamOf, b))
-    from smr_kg.evidence import read_downstream
+    from smr_kg.knowledge.evidence import read_downstream
 
     store = store_for_graph(graph, engine)
     downstream = read_downstream(store, [R.leadsTo], SMR.X)
@@ -325,7 +325,7 @@ def test_chains_read_from_the_closure_are_the_chains_of_the_whole_graph(dist_env
     """causal_paths walks only what is downstream of its start (read_downstream, through the
     materialized smr:causallyUpstreamOf); from every condition and mechanism it must find exactly
     the chains a walk over all causal edges finds."""
-    from smr_kg.evidence import CAUSAL_PROPERTIES
+    from smr_kg.knowledge.evidence import CAUSAL_PROPERTIES
 
     facts = GraphFacts.read(open_store(dist=dist_env))
     everything = facts.assertions(CAUSAL_PROPERTIES)

@@ -1,11 +1,11 @@
-"""smr_kg.prefixmap (the light CURIE/IRI functions of the read-only commands) gives the same
-answers as the curies converter of smr_kg.prefixes (the build's) for every prefix and synonym."""
+"""smr_kg.rdf.prefixmap (the light CURIE/IRI functions of the read-only commands) gives the same
+answers as the curies converter of smr_kg.rdf.prefixes (the build's) for every prefix and synonym."""
 
 from __future__ import annotations
 
 import pytest
 
-from smr_kg import prefixes, prefixmap
+from smr_kg.rdf import prefixes, prefixmap
 
 SPELLINGS = [(p, p) for p in prefixmap.PREFIX_MAP] + [
     (synonym, p) for p, synonyms in prefixmap.PREFIX_SYNONYMS.items() for synonym in synonyms

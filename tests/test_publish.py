@@ -10,8 +10,8 @@ import socket
 
 import pytest
 
-from smr_kg.publish import built_ntriples
-from smr_kg.remote import RemoteStore
+from smr_kg.exports.publish import built_ntriples
+from smr_kg.store.remote import RemoteStore
 
 GRAPH = "https://w3id.org/smr-kg/test-publish"
 HEADLINE = ("query", "causes-through", "--param", "mechanism=left ventricular dilation", "--format", "csv")
@@ -78,7 +78,7 @@ def test_publish_needs_a_build_and_a_real_graph_iri(run_cli, monkeypatch, tmp_pa
     assert code == 2 and "not an absolute IRI" in err
     monkeypatch.setenv("SMR_KG_DIST", str(tmp_path))
     code, _, err = run_cli("publish", "--endpoint", "http://127.0.0.1:9/store")
-    assert code == 2 and "smr-kg build" in err   # no build: cannot run (smr_kg.dist)
+    assert code == 2 and "smr-kg build" in err   # no build: cannot run (smr_kg.store.dist)
 
 
 def test_the_default_graph_is_the_ontology_iri(dist_env) -> None:

@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from smr_kg import namespaces as ns
+from smr_kg.rdf import namespaces as ns
 from smr_kg import paths
-from smr_kg.queries import HeaderError, QueryNotFound, find, list_queries, load, parse
-from smr_kg.query import run
-from smr_kg.resolve import labels, resolve_term
+from smr_kg.sparql.queries import HeaderError, QueryNotFound, find, list_queries, load, parse
+from smr_kg.sparql.query import run
+from smr_kg.sparql.resolve import labels, resolve_term
 from smr_kg.store import open_store
-from smr_kg.terms import IRI, Literal, from_rdflib
-from smr_kg.vocab import ECO_NO_TRACEABLE_SUPPORT, ECO_TRACEABLE, SKOS, SMR, XSD
+from smr_kg.rdf.terms import IRI, Literal, from_rdflib
+from smr_kg.rdf.vocab import ECO_NO_TRACEABLE_SUPPORT, ECO_TRACEABLE, SKOS, SMR, XSD
 
 COMPETENCY_QUESTIONS = (
     "causes-through", "causes", "mechanism-chain", "mechanisms-by-structure", "therapies",

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from smr_kg.queries import find, parse
-from smr_kg.query import (
+from smr_kg.sparql.queries import find, parse
+from smr_kg.sparql.query import (
     ParameterError,
     bind,
     parse_params,
@@ -24,8 +24,8 @@ from smr_kg.query import (
     to_tsv,
 )
 from smr_kg.store import SelectResult, open_store
-from smr_kg.terms import IRI, BNode, Literal
-from smr_kg.vocab import SMR
+from smr_kg.rdf.terms import IRI, BNode, Literal
+from smr_kg.rdf.vocab import SMR
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 HEADLINE = ("query", "causes-through", "--param", "mechanism=left ventricular dilation")
@@ -256,7 +256,7 @@ def test_a_query_past_the_timeout_is_stopped_and_the_process_exits(tmp_path: Pat
 def test_queries_lists_every_named_query_as_json(run_cli) -> None:
     import json
 
-    from smr_kg.queries import list_queries
+    from smr_kg.sparql.queries import list_queries
 
     code, out, _ = run_cli("queries", "--format", "json")
     listed = json.loads(out)

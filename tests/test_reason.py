@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from smr_kg import reason
+from smr_kg.stages import reason
 from smr_kg.errors import ReasonerError
-from smr_kg.load import load_files, ontology_files
+from smr_kg.stages.load import load_files, ontology_files
 from rdflib import URIRef
 
-from smr_kg.namespaces import SMR
+from smr_kg.rdf.namespaces import SMR
 
 FIXTURES = Path(__file__).parent / "fixtures" / "build"
 CORE = Path(__file__).parents[1] / "ontology" / "smr-core.ttl"
@@ -106,7 +106,7 @@ ex:Impossible a owl:Class ; rdfs:subClassOf smr:MitralValveIntervention , smr:Co
 
 @needs_java
 def test_modular_reasoning_concludes_what_hermit_concludes_on_the_whole_ontology() -> None:
-    """The split (core + probes, smr_kg.reason_split) against HermiT given everything."""
+    """The split (core + probes, smr_kg.stages.reason_split) against HermiT given everything."""
     graph = load_files(ontology_files())
     whole = reason.classify(graph, modular=False)
     modular = reason.classify(graph)

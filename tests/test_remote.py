@@ -15,9 +15,9 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from smr_kg.terms import IRI, Literal
+from smr_kg.rdf.terms import IRI, Literal
 
-from smr_kg.remote import EndpointError, RemoteStore
+from smr_kg.store.remote import EndpointError, RemoteStore
 from smr_kg.store import QueryTimeout, SparqlSyntaxError, UnsupportedQuery
 
 SEEN: list[dict] = []
@@ -168,7 +168,7 @@ def test_every_store_reading_command_takes_an_endpoint() -> None:
 
 def test_service_calls_through_an_endpoint_are_refused_unless_allowed(fake: str) -> None:
     """The CLI's network guard holds for endpoints too: the server would fetch for us."""
-    from smr_kg.sparql_guard import NetworkRefused
+    from smr_kg.rdf.sparql_guard import NetworkRefused
 
     text = "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"
     before = len(SEEN)

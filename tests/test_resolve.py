@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from smr_kg.terms import IRI
-from smr_kg.vocab import SMR
-from smr_kg.resolve import AmbiguousTerm, TermNotFound, candidates, labels, resolve_term, to_iri
+from smr_kg.rdf.terms import IRI
+from smr_kg.rdf.vocab import SMR
+from smr_kg.sparql.resolve import AmbiguousTerm, TermNotFound, candidates, labels, resolve_term, to_iri
 from smr_kg.store import ENGINES, open_store, store_for_graph
 
 SNOMED = "http://snomed.info/id/"

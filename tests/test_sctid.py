@@ -6,8 +6,8 @@ import doctest
 
 import pytest
 
-from smr_kg import sctid
-from smr_kg.sctid import check_sctid, is_valid_sctid, verhoeff_check_digit, verhoeff_valid
+from smr_kg.rdf import sctid
+from smr_kg.rdf.sctid import check_sctid, is_valid_sctid, verhoeff_check_digit, verhoeff_valid
 
 # SNOMED CT Release File Specification, 6.8 "Example SNOMED CT identifiers": (id, component)
 SPECIFICATION_EXAMPLES = [

@@ -19,7 +19,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from smr_kg.namespaces import ECO_NO_TRACEABLE_SUPPORT, ECO_TRACEABLE, SMR
+from smr_kg.rdf.namespaces import ECO_NO_TRACEABLE_SUPPORT, ECO_TRACEABLE, SMR
 
 SEED = Path(__file__).parent / "fixtures" / "seed" / "seed-page.txt"
 EXCERPTS = Path(__file__).parents[1] / "ontology" / "seed-excerpts.tsv"

@@ -13,11 +13,11 @@ import pytest
 from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import RDF, SH
 
-from smr_kg.load import load_ontology, parse_into
-from smr_kg.shacl_core import compile_shapes
+from smr_kg.stages.load import load_ontology, parse_into
+from smr_kg.validate.shacl_core import compile_shapes
 from smr_kg.store import store_for_graph
-from smr_kg.validate import load_shapes, validate_graph
-from smr_kg.validate_engines import _compiled_results, _core_results, _plain_strings
+from smr_kg.validate.gate import load_shapes, validate_graph
+from smr_kg.validate.engines import _compiled_results, _core_results, _plain_strings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 EX = Namespace("https://example.org/smr-test/")

@@ -8,11 +8,11 @@ import re
 import pytest
 from rdflib import namespace as ns
 
-from smr_kg.mappings import read_mappings
-from smr_kg import namespaces as rdf_ns
-from smr_kg.vocab import SMR
-from smr_kg.sctid import is_valid_sctid
-from smr_kg.snomed import DUE_TO, cause_expressions, compose
+from smr_kg.stages.mappings import read_mappings
+from smr_kg.rdf import namespaces as rdf_ns
+from smr_kg.rdf.vocab import SMR
+from smr_kg.rdf.sctid import is_valid_sctid
+from smr_kg.knowledge.snomed import DUE_TO, cause_expressions, compose
 from smr_kg.store import store_for_graph
 
 # <focus> |term| : 42752001 |Due to| = <value> |term|  (SNOMED CT compositional grammar, one refinement)

@@ -7,11 +7,11 @@ from rdflib import Graph, URIRef
 from rdflib import Literal as RdflibLiteral
 
 from smr_kg.errors import InputError
-from smr_kg.queries import example_params, list_queries
-from smr_kg.query import bind
-from smr_kg.sparqltext import inject_values, is_iri, query_form, sparql_term
+from smr_kg.sparql.queries import example_params, list_queries
+from smr_kg.sparql.query import bind
+from smr_kg.rdf.sparqltext import inject_values, is_iri, query_form, sparql_term
 from smr_kg.store import open_store, store_for_graph
-from smr_kg.terms import IRI, BNode, Literal
+from smr_kg.rdf.terms import IRI, BNode, Literal
 
 EX = "http://example.org/"
 AF = IRI("https://w3id.org/smr-kg/AtrialFibrillation")

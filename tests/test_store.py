@@ -1,7 +1,7 @@
 """The Store contract: every engine behaves the same behind the one Store interface.
 
 The small fixture graph checks the contract (SELECT, ASK, bindings, errors, literal forms) on
-each engine of ``store.ENGINES`` and on a SPARQL endpoint through :mod:`smr_kg.remote` (here
+each engine of ``store.ENGINES`` and on a SPARQL endpoint through :mod:`smr_kg.store.remote` (here
 ``smr-kg serve`` over the same fixture graph). tests/test_compliance.py runs every named query
 on every engine over the built graph.
 """
@@ -14,7 +14,7 @@ import time
 import pytest
 from rdflib import Graph
 
-from smr_kg.terms import IRI, Literal
+from smr_kg.rdf.terms import IRI, Literal
 
 from smr_kg.store import (
     ENGINES,
@@ -49,7 +49,7 @@ def fixture_endpoint(fixture_graph: Graph, tmp_path_factory: pytest.TempPathFact
     """``smr-kg serve`` over the fixture graph, asked through the remote store."""
     from engines import served
 
-    from smr_kg.dist import publish
+    from smr_kg.store.dist import publish
     from smr_kg.store import OxigraphStore
 
     dist = tmp_path_factory.mktemp("fixture-dist")

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from smr_kg import paths
-from smr_kg.build import build
+from smr_kg.build.pipeline import build
 
 # loaded from its file under its own name, not through sys.path (tests/ has helper modules too)
 _SPEC = importlib.util.spec_from_file_location("smr_kg_benchmark_synthetic", Path(__file__).parents[1] / "benchmarks" / "synthetic.py")

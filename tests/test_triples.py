@@ -7,9 +7,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
-from smr_kg.load import read_ontology
-from smr_kg.namespaces import SMR
-from smr_kg.triples import TripleSet
+from smr_kg.stages.load import read_ontology
+from smr_kg.rdf.namespaces import SMR
+from smr_kg.rdf.triples import TripleSet
 
 
 @pytest.fixture(scope="module")

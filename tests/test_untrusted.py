@@ -178,8 +178,8 @@ def test_json_ld_export_keeps_a_nul_character(tmp_path: Path) -> None:
     from rdflib import Graph, Literal, URIRef
     from rdflib.namespace import RDFS
 
-    from smr_kg.export import serialize
-    from smr_kg.load import parse_into
+    from smr_kg.exports.export import serialize
+    from smr_kg.stages.load import parse_into
 
     graph = Graph()
     graph.add((URIRef("http://example.org/a"), RDFS.label, Literal("before\x00after")))

@@ -13,10 +13,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from smr_kg import paths
-from smr_kg.build import build
+from smr_kg.build.pipeline import build
 from smr_kg.errors import InputError, SmrKgError
-from smr_kg.load import load_files, load_ontology, parse_into
-from smr_kg.validate import (
+from smr_kg.stages.load import load_files, load_ontology, parse_into
+from smr_kg.validate.gate import (
     SMRSH, load_shapes, render_human, render_json, validate_built, validate_files, validate_graph,
 )
 
@@ -338,7 +338,7 @@ def test_typed_and_plain_strings_are_the_same_literal() -> None:
 
 def test_every_cli_format_renders() -> None:
     from smr_kg.commands.validate import FORMATS
-    from smr_kg.validate import render
+    from smr_kg.validate.gate import render
 
     report = validate_graph(load_files([ONTOLOGY / "smr-core.ttl", FIXTURES / "PmidSyntax.ttl"]))
     for fmt in FORMATS:

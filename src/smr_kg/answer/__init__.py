@@ -14,7 +14,7 @@ sections of each topic, :mod:`.render` the output formats.
 from __future__ import annotations
 
 from ..errors import InputError
-from ..facts import GraphFacts, References
+from ..knowledge.facts import GraphFacts, References
 from ..store.base import Store
 from .model import Answer, Context
 from .render import RENDERERS

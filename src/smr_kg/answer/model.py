@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from ..evidence import CAUSAL_PROPERTIES, Assertion, read_held_out
-from ..facts import GraphFacts, References, curie
-from ..pathways import connected
-from ..terms import IRI, Literal, Term
-from ..vocab import DCTERMS, RDFS, SMR
+from ..knowledge.evidence import CAUSAL_PROPERTIES, Assertion, read_held_out
+from ..knowledge.facts import GraphFacts, References, curie
+from ..knowledge.pathways import connected
+from ..rdf.terms import IRI, Literal, Term
+from ..rdf.vocab import DCTERMS, RDFS, SMR
 
 SMR_CLASS = SMR.SecondaryMitralRegurgitation
 TEER = SMR.TranscatheterEdgeToEdgeRepair

@@ -6,8 +6,8 @@ import html
 import json
 from collections.abc import Callable
 
-from ..facts import curie, source_json
-from ..terms import IRI, Term
+from ..knowledge.facts import curie, source_json
+from ..rdf.terms import IRI, Term
 from .model import Answer, Claim, count
 
 

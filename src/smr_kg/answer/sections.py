@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..evidence import CAUSAL_PROPERTIES
-from ..terms import IRI, Term
-from ..vocab import DCTERMS, RDFS, SKOS, SMR
+from ..knowledge.evidence import CAUSAL_PROPERTIES
+from ..rdf.terms import IRI, Term
+from ..rdf.vocab import DCTERMS, RDFS, SKOS, SMR
 from .model import (
     PROGNOSIS_PROPERTIES, SMR_CLASS, TEER, THERAPY_KINDS, TREATMENT_PROPERTIES, Claim,
     Context, Fields, Group, Section, Topic, capital, count, first, first_iri, first_text, iris, join, number,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-INPUT_FORMAT_CHOICES = ("ttl", "jsonld", "nt", "xml")  # smr_kg.inputs.INPUT_FORMATS; not imported: rdflib
+INPUT_FORMAT_CHOICES = ("ttl", "jsonld", "nt", "xml")  # smr_kg.stages.inputs.INPUT_FORMATS; not imported: rdflib
 
 
 def add_input_arguments(parser: argparse.ArgumentParser, what: str, reasoner_switch: bool = True) -> None:
@@ -24,17 +24,17 @@ def add_input_arguments(parser: argparse.ArgumentParser, what: str, reasoner_swi
 
 
 def read(args: argparse.Namespace, extra: list[str] | None = None) -> list:
-    """The :class:`smr_kg.inputs.Extension` of every ``--input`` (and ``extra`` positional files)."""
+    """The :class:`smr_kg.stages.inputs.Extension` of every ``--input`` (and ``extra`` positional files)."""
     if not extra and not args.input:
         return []  # without inputs nothing to read: rdflib (what reads them) is not imported
-    from ..inputs import read_inputs
+    from ..stages.inputs import read_inputs
 
     return read_inputs([*(extra or []), *args.input], args.input_format)
 
 
 def in_memory_graph(args: argparse.Namespace, extensions: list):
     """The core ontology with ``extensions``, built in memory (reasoned, materialized, validated)."""
-    from ..build import checked_graph
+    from ..build.pipeline import checked_graph
 
     graph, _ = checked_graph(reasoner=not args.no_reasoner, inputs=extensions)
     return graph

@@ -35,7 +35,7 @@ def open_from_args(args: argparse.Namespace, engine: str | None = None) -> Store
     if args.endpoint_graph and not args.endpoint:
         raise InputError("--graph needs --endpoint URL")
     if args.endpoint:
-        from ..remote import RemoteStore
+        from ..store.remote import RemoteStore
 
         return RemoteStore(args.endpoint, args.endpoint_graph)
     return open_store(engine) if engine else open_store()

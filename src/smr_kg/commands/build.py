@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     import time
 
     started = time.perf_counter()  # before the heavy imports: the printed time is the whole build
-    from ..build import build
+    from ..build.pipeline import build
     from ._inputs import read
 
     report = build(args.ontology, args.dist, reasoner=not args.no_reasoner, validate=not args.no_validate,

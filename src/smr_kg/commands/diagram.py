@@ -29,10 +29,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..diagram import diagram_bytes
+    from ..exports.diagram import diagram_bytes
     from ..errors import InputError
-    from ..facts import GraphFacts
-    from ..resolve import resolve_term
+    from ..knowledge.facts import GraphFacts
+    from ..sparql.resolve import resolve_term
     from ._store import open_from_args
 
     output = open_output(args)

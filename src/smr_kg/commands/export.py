@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..export import export
+    from ..exports.export import export
     from ._inputs import in_memory_graph, read
 
     output = open_output(args, inputs=[Path(f) for f in args.input if f != "-"])
@@ -41,8 +41,8 @@ def run(args: argparse.Namespace) -> int:
     extensions = read(args)
     graph = None
     if extensions:
-        from ..inputs import combine
-        from ..load import read_ontology
+        from ..stages.inputs import combine
+        from ..stages.load import read_ontology
 
         graph = in_memory_graph(args, extensions) if args.graph == "full" else combine(read_ontology(), extensions)
     data = export(fmt, args.graph, graph=graph)

@@ -25,9 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..lookup import card_json, find, lookup, render_text
-    from ..facts import GraphFacts
-    from ..resolve import check_length
+    from ..knowledge.lookup import card_json, find, lookup, render_text
+    from ..knowledge.facts import GraphFacts
+    from ..sparql.resolve import check_length
     from ._store import open_from_args
 
     check_length(args.term)

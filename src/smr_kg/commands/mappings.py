@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
-    from ..mappings import default_mapping_file, metadata, read_mappings, split_sssom
+    from ..stages.mappings import default_mapping_file, metadata, read_mappings, split_sssom
 
     path = default_mapping_file()
     if args.vocabulary and not args.unmapped:
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps({"metadata": metadata(path), "mappings": [m.as_dict() for m in rows]}, indent=2, ensure_ascii=False))
     elif args.format == "sssom-json":
-        from ..sssom_io import sssom_json
+        from ..exports.sssom_io import sssom_json
 
         sys.stdout.write(sssom_json(path))
     elif args.format in ("sssom-tsv", "sssom"):
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _validate(path) -> int:
-    from ..sssom_io import validate_with_sssom
+    from ..exports.sssom_io import validate_with_sssom
 
     problems = validate_with_sssom(path)
     if problems:
@@ -81,8 +81,8 @@ def _validate(path) -> int:
 
 
 def _unmapped(rows, args) -> int:
-    from ..mappings import unmapped
-    from ..prefixmap import VOCABULARIES, compress
+    from ..knowledge.unmapped import unmapped
+    from ..rdf.prefixmap import VOCABULARIES, compress
     from ._store import open_from_args
 
     found = unmapped(open_from_args(args), args.vocabulary, rows)
@@ -100,7 +100,7 @@ def _unmapped(rows, args) -> int:
 
 
 def _expressions(rows, args) -> int:
-    from ..snomed import cause_expressions
+    from ..knowledge.snomed import cause_expressions
     from ._store import open_from_args
 
     found = cause_expressions(open_from_args(args), mappings=rows)

@@ -33,9 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from ..facts import GraphFacts
-    from ..pathways import DEFAULT_MAX_PATHS, causal_paths, paths_json, render_tree
-    from ..resolve import resolve_term
+    from ..knowledge.facts import GraphFacts
+    from ..knowledge.pathways import DEFAULT_MAX_PATHS, causal_paths, paths_json, render_tree
+    from ..sparql.resolve import resolve_term
     from ._store import open_from_args
 
     store = open_from_args(args)

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from ..errors import InputError
-    from ..publish import DEFAULT_TIMEOUT, publish, query_url_hint
+    from ..exports.publish import DEFAULT_TIMEOUT, publish, query_url_hint
 
     if args.timeout is not None and args.timeout <= 0:
         raise InputError("--timeout must be a positive number of seconds")

@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..queries import list_queries
+    from ..sparql.queries import list_queries
 
     named = list_queries()
     if not named:  # an installation without its data files, or an empty SMR_KG_ROOT

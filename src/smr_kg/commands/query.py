@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..query import DEFAULT_TIMEOUT, FORMATS
+from ..sparql.query import DEFAULT_TIMEOUT, FORMATS
 from ..store import DEFAULT_ENGINE, ENGINES, SelectResult
 from ._inputs import add_input_arguments
 from ._store import add_endpoint_options
@@ -52,8 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..queries import find
-    from ..query import LINES, bind, parse_params, render
+    from ..sparql.queries import find
+    from ..sparql.query import LINES, bind, parse_params, render
     from ..errors import InputError
     from ..store import store_for_graph
     from ..store.ordering import Page

@@ -8,7 +8,7 @@ from pathlib import Path
 from ._inputs import INPUT_FORMAT_CHOICES
 from ._options import add_format, add_output, open_output, output_format
 
-FORMATS = ("human", "json", "ttl")  # smr_kg.validate.render; not imported here: the CLI starts without rdflib
+FORMATS = ("human", "json", "ttl")  # smr_kg.validate.gate.render; not imported here: the CLI starts without rdflib
 SUFFIXES = {".json": "json", ".ttl": "ttl", ".txt": "human"}
 
 
@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..validate import render, validate_built, validate_files
+    from ..validate.gate import render, validate_built, validate_files
 
     output = open_output(args, inputs=[Path(f) for f in args.files if f != "-"])
     fmt = output_format(args, output, SUFFIXES)

@@ -24,7 +24,7 @@ import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..vocab import SMR
+from ..rdf.vocab import SMR
 from .knowledge import CHAMBERS, Chain, Criterion, Knowledge, Recommendation
 from .link import Linker
 from .model import Entry, PatientRecord

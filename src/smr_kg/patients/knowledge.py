@@ -10,7 +10,7 @@ adapt; evaluation code never sees SPARQL.
 
 Claim status: every causal step has the status of its claim record (``established``,
 ``tentative``; held-out ``contested``, ``hypothesis``, ``unsupported`` only when asked), read
-with the edges through :meth:`smr_kg.facts.GraphFacts.assertions`, the project's one reading
+with the edges through :meth:`smr_kg.knowledge.facts.GraphFacts.assertions`, the project's one reading
 of claims and their evidence.
 """
 
@@ -19,12 +19,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..evidence import CAUSAL_PROPERTIES, Assertion
-from ..facts import GraphFacts, curie, source_json
-from ..pathways import connected, find_paths
+from ..knowledge.evidence import CAUSAL_PROPERTIES, Assertion
+from ..knowledge.facts import GraphFacts, curie, source_json
+from ..knowledge.pathways import connected, find_paths
 from ..store.base import Store
-from ..terms import IRI
-from ..vocab import SKOS, SMR
+from ..rdf.terms import IRI
+from ..rdf.vocab import SKOS, SMR
 
 SMR_CLASS = SMR.SecondaryMitralRegurgitation
 CHAMBERS: dict[str, tuple[IRI, IRI]] = {
@@ -324,7 +324,7 @@ def _guards(store: Store) -> dict[str, tuple[float, float, str]]:
 
 
 def _citation(facts: GraphFacts, iri: str) -> dict:
-    """The source as ``answer`` cites it (:func:`~smr_kg.facts.source_json`), keyed by its IRI already."""
+    """The source as ``answer`` cites it (:func:`~smr_kg.knowledge.facts.source_json`), keyed by its IRI already."""
     return {k: v for k, v in source_json(facts.source(IRI(iri))).items() if k != "iri"}
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import TextIO
 from urllib.parse import quote
 
-from ..facts import curie
+from ..knowledge.facts import curie
 from .evaluate import Cause, PatientResult
 from .knowledge import Chain, Knowledge
 

@@ -39,9 +39,9 @@ class ServeOptions:
 def start(options: ServeOptions, dist: Path | None = None):
     """Start the endpoint: returns the bound server (call ``serve_forever``, then ``shutdown``
     and :func:`stop`). Binding happens here, so a taken port fails before anything runs."""
-    from ..dist import current
+    from ..store.dist import current
     from ..errors import SmrKgError
-    from ..queries import list_queries
+    from ..sparql.queries import list_queries
     from ..store import OxigraphStore
     from .server import EndpointServer, Site, example_queries
     from .workers import WorkerPool

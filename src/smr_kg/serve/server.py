@@ -158,10 +158,10 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def _stay_offline(query: str, graph_names: Callable[[], Iterable[str]]) -> None:
-    """The CLI's network guard (:mod:`smr_kg.sparql_guard`) for the endpoint: a SERVICE call or a
+    """The CLI's network guard (:mod:`smr_kg.rdf.sparql_guard`) for the endpoint: a SERVICE call or a
     FROM of a graph the store does not hold would make this server fetch from the network (403)."""
     from ..errors import SmrKgError
-    from ..sparql_guard import NetworkRefused, check
+    from ..rdf.sparql_guard import NetworkRefused, check
 
     try:
         check(query, graph_names, "oxigraph")
@@ -194,9 +194,9 @@ def example_queries(store, named) -> list[dict]:
     The page shows the very text that runs, so a user can read, change and rerun it. Over a
     graph that lacks an example's terms the query is offered unbound.
     """
-    from ..queries import example_params
-    from ..query import bind
-    from ..sparqltext import inject_values
+    from ..sparql.queries import example_params
+    from ..sparql.query import bind
+    from ..rdf.sparqltext import inject_values
 
     from ..errors import SmrKgError
 

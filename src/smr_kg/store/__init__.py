@@ -3,15 +3,15 @@
 Queries are written once against :class:`Store`; the default engine is pyoxigraph (14-171x
 faster than rdflib's SPARQL on the named queries, see ``benchmarks/bench_query.py``; its
 on-disk store in ``dist/`` reopens in ~10 ms), rdflib's engine stays available for comparison,
-and a remote SPARQL endpoint (:mod:`smr_kg.remote`) is one more implementation: it only has to
+and a remote SPARQL endpoint (:mod:`smr_kg.store.remote`) is one more implementation: it only has to
 provide ``query()`` (subclass :class:`QueryForms` for ``select``/``ask``). Results come back as
-light terms (:mod:`smr_kg.terms`), with literals in one canonical form, so callers never see
+light terms (:mod:`smr_kg.rdf.terms`), with literals in one canonical form, so callers never see
 engine-specific types, every engine gives identical result sets, and reading results never
 imports rdflib.
 
 Parameters are bound with ``bindings``, never pasted into query text: each engine takes them as
 RDF terms (:mod:`.oxigraph` as a VALUES block and substitutions, :mod:`.rdflib_engine` as
-``initBindings``, an endpoint as a VALUES block written by :mod:`smr_kg.sparqltext`). The engines
+``initBindings``, an endpoint as a VALUES block written by :mod:`smr_kg.rdf.sparqltext`). The engines
 agree when a bound variable occurs in a triple pattern of the top-level group, before other uses,
 and in the SELECT projection (docs/queries.md); binding an unprojected variable is refused.
 
@@ -47,9 +47,9 @@ DEFAULT_ENGINE = "oxigraph"
 def open_store(engine: str = DEFAULT_ENGINE, dist: Path | None = None) -> Store:
     """The current build behind ``engine``: its prebuilt oxigraph store, or rdflib over its Turtle.
 
-    The files are checked against the build's manifest first (:mod:`smr_kg.dist`), so a damaged
+    The files are checked against the build's manifest first (:mod:`smr_kg.store.dist`), so a damaged
     build is reported as damaged rather than answering from partial data."""
-    from ..dist import current
+    from .dist import current
 
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")

@@ -15,7 +15,7 @@ TYPE_CHECKING = False  # typing's constant without importing typing (4 ms of a f
 if TYPE_CHECKING:
     from typing import TypeVar
 
-    from ..terms import Term
+    from ..rdf.terms import Term
     from .ordering import Page
 
     T = TypeVar("T")
@@ -35,7 +35,7 @@ class SelectResult:
 
     def rdflib_dicts(self) -> list[dict]:
         """:meth:`dicts` with rdflib terms, for the code that builds and validates with rdflib."""
-        from ..terms import to_rdflib
+        from ..rdf.terms import to_rdflib
 
         return [{v: to_rdflib(t) for v, t in row.items()} for row in self.dicts()]
 
@@ -88,7 +88,7 @@ class QueryForms(Store):
 
     def _guard(self, query: str) -> None:
         if not self.allow_network:
-            from ..sparql_guard import check
+            from ..rdf.sparql_guard import check
 
             check(query, self.graph_names, self.engine)
 

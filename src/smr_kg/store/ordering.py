@@ -5,7 +5,7 @@ a large answer costs far more than computing it: ``unmapped`` at 1M triples (50k
 ~2.3 s CPU unordered and ~11.6 s with its ``ORDER BY ?kind ?concept ?nearest``, and a LIMIT does
 not help (it sorts everything, then cuts). The same ordering done here on the solutions' string
 values takes ~0.1 s. It is only done where it gives exactly SPARQL's order (section 15.1):
-plain variable keys (:func:`smr_kg.sparqltext.split_order_by`), whose values are unbound
+plain variable keys (:func:`smr_kg.rdf.sparqltext.split_order_by`), whose values are unbound
 (lowest), IRIs (compared as strings, as literals compare: by code point) or literals that are
 all simple strings or all integers in that column. Anything else (blank nodes, dates, language
 strings, mixed literals) returns None and the engine sorts as before.

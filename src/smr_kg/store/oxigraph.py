@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError, SmrKgError
-from ..terms import IRI, BNode, Literal, Term, as_term, literal
+from ..rdf.terms import IRI, BNode, Literal, Term, as_term, literal
 from .base import (
     BindingError, Bindings, QueryForms, QueryResult, SelectResult, SparqlSyntaxError, UnsupportedQuery, first_line,
     chunks, run_with_timeout, stream_with_timeout,
@@ -145,7 +145,7 @@ def _split_order(query: str) -> tuple[str, list[tuple[str, bool]] | None]:
     """``query`` without a final ORDER BY that :mod:`.ordering` can apply, and its keys."""
     if "ORDER" not in query.upper():
         return query, None
-    from ..sparqltext import split_order_by
+    from ..rdf.sparqltext import split_order_by
 
     split = split_order_by(query)
     return split if split is not None else (query, None)
@@ -163,7 +163,7 @@ def _with_values(query: str, terms: dict[str, Term]) -> str:
     blank node, or the text has no WHERE group to put them in (the engine then says what is wrong)."""
     if not terms or any(isinstance(t, BNode) for t in terms.values()):
         return query
-    from ..sparqltext import inject_values
+    from ..rdf.sparqltext import inject_values
 
     try:
         return inject_values(query, terms)

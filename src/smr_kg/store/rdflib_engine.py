@@ -8,7 +8,7 @@ does not project, and rdflib is made to refuse them too, so both engines fail th
 from __future__ import annotations
 
 from ..errors import SmrKgError
-from ..terms import as_term, from_rdflib, to_rdflib
+from ..rdf.terms import as_term, from_rdflib, to_rdflib
 from .base import (
     Bindings, QueryForms, QueryResult, SelectResult, UnsupportedQuery, check_projected, first_line,
     rdflib_syntax_error, run_with_timeout,
