@@ -24,6 +24,7 @@ from smr_kg.exports import export
 
 from smr_kg import paths
 from smr_kg.exports.export import serialize
+from smr_kg.rdf.serialize import published_context
 from smr_kg.rdf.jsonld import to_nquads
 from smr_kg.stages.load import load_ontology, read_turtle
 from smr_kg.rdf.namespaces import SMR
@@ -93,7 +94,7 @@ def test_jsonld_reads_like_plain_json_and_needs_no_remote_context(exports):
 
 
 def test_published_context_declares_the_pinned_prefixes():
-    context = export.published_context()["@context"]
+    context = published_context()["@context"]
     for prefix, iri in PREFIX_MAP.items():
         term = context[prefix]
         assert (term if isinstance(term, str) else term["@id"]) == iri, prefix
@@ -103,7 +104,7 @@ def test_jsonld_context_is_served_offline_at_its_published_iri():
     from smr_kg.rdf.jsonld import CONTEXT_URL, offline_loader
 
     served = offline_loader(CONTEXT_URL)["document"]
-    assert served == export.published_context()
+    assert served == published_context()
 
 
 def test_turtle_declares_the_pinned_prefixes_and_is_sorted(exports):

@@ -205,3 +205,33 @@ def test_parse_request_reads_the_three_protocol_forms() -> None:
     with pytest.raises(ProtocolError) as error:
         parse_request("POST", "", "text/plain", b"ASK {}")
     assert error.value.status == 415
+
+
+def test_a_mounted_application_answers_below_its_prefix(dist_env) -> None:
+    """Applications (the CDS Hooks service) are mounted by the caller; /sparql stays the endpoint."""
+    import threading
+
+    from smr_kg.serve import ServeOptions, start, stop
+    from smr_kg.serve.server import AppRequest, AppResponse
+
+    seen: list[AppRequest] = []
+
+    def app(request: AppRequest) -> AppResponse:
+        seen.append(request)
+        return AppResponse(201, "application/json", b'{"ok": true}', {"X-App": "yes"})
+
+    server = start(ServeOptions(port=0, workers=1, quiet=True), dist_env, {"/cds-services": app})
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        status, headers, body = call(f"{server.url}/cds-services/x?y=1", "POST", b"{}",
+                                     {"Content-Type": "application/json"})
+        assert (status, body, headers.get("X-App")) == (201, b'{"ok": true}', "yes")
+        assert (seen[0].method, seen[0].path, seen[0].query, seen[0].body) == ("POST", "/cds-services/x", "y=1", b"{}")
+        assert call(f"{server.url}/cds-services")[0] == 201
+        assert call(f"{server.url}/cds-servicesx")[0] == 404
+        query = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
+        assert call(f"{server.url}/sparql?{query}")[0] == 200
+    finally:
+        server.shutdown()
+        stop(server)

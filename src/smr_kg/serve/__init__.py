@@ -11,8 +11,13 @@ is still pyoxigraph over the prebuilt ``dist/store``; see :mod:`.server` for HTT
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .server import Application
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7070
@@ -36,9 +41,10 @@ class ServeOptions:
     quiet: bool = False
 
 
-def start(options: ServeOptions, dist: Path | None = None):
+def start(options: ServeOptions, dist: Path | None = None, mounts: Mapping[str, Application] | None = None):
     """Start the endpoint: returns the bound server (call ``serve_forever``, then ``shutdown``
-    and :func:`stop`). Binding happens here, so a taken port fails before anything runs."""
+    and :func:`stop`). Binding happens here, so a taken port fails before anything runs.
+    ``mounts`` are applications served below a path prefix (see :class:`.server.Site`)."""
     from ..store.dist import current
     from ..errors import SmrKgError
     from ..sparql.queries import list_queries
@@ -50,7 +56,8 @@ def start(options: ServeOptions, dist: Path | None = None):
     build.verify_store()
     store_dir = build.store
     store = OxigraphStore.open(store_dir)
-    site = Site(example_queries(store, list_queries()), options.cors, options.quiet, store.graph_names)
+    site = Site(example_queries(store, list_queries()), options.cors, options.quiet, store.graph_names,
+                dict(mounts or {}))
     size = options.workers or max(2, os.cpu_count() or 2)
     pool = WorkerPool(store_dir, size, options.timeout, options.max_bytes)
     try:

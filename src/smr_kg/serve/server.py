@@ -7,7 +7,10 @@ done in the query worker processes, and no dependency has to be installed for it
 * ``/sparql`` -- the SPARQL 1.1 Protocol query operation (GET and POST); updates are refused,
   and so are SERVICE calls and FROM of graphs the store does not hold (the CLI's network guard);
 * ``/`` and ``/static/…`` -- the query page (YASGUI, vendored) and its files;
-* ``/examples.json`` -- the named queries with their header examples bound, for the page.
+* ``/examples.json`` -- the named queries with their header examples bound, for the page;
+* any prefix of :attr:`Site.mounts` -- an application given by the caller (``smr-kg serve``
+  mounts the CDS Hooks service of :mod:`smr_kg.patients` at ``/cds-services``): this package
+  never imports the applications, so serve and patients stay independent (the layers contract).
 
 Every response carries ``X-Content-Type-Options: nosniff``; the page's Content-Security-Policy
 allows only this origin, so the page cannot fetch anything from the network even if a library
@@ -19,7 +22,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -45,6 +48,34 @@ class Site:
     quiet: bool = False
     graph_names: Callable[[], Iterable[str]] = set
     """The store's named graphs: a FROM naming one of them stays inside the store."""
+    mounts: Mapping[str, "Application"] = field(default_factory=dict)
+    """Path prefix (``/cds-services``) -> the application that answers every request below it."""
+
+
+@dataclass(frozen=True)
+class AppRequest:
+    """What an application sees of a request: method, path below nothing (the full path), the
+    URL's query string, the headers it may need and the body (already bounded by
+    :data:`MAX_REQUEST_BYTES`)."""
+
+    method: str
+    path: str
+    query: str
+    content_type: str | None
+    accept: str | None
+    body: bytes
+
+
+@dataclass(frozen=True)
+class AppResponse:
+    status: int
+    media_type: str
+    body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+Application = Callable[[AppRequest], AppResponse]
+"""A mounted application: a plain function of the request, run in the server's request thread."""
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -56,7 +87,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         path, _, query = self.path.partition("?")
-        if path == "/sparql":
+        if (app := self._mounted(path)) is not None:
+            self._application(app, "GET", path, query, b"")
+        elif path == "/sparql":
             self._sparql("GET", query, b"")
         elif path in ("/", "/index.html"):
             self._static("index.html")
@@ -71,7 +104,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802
         path, _, query = self.path.partition("?")
-        if path != "/sparql":
+        app = self._mounted(path)
+        if path != "/sparql" and app is None:
             self._send_text(404, f"nothing to POST to at {path}: the SPARQL endpoint is /sparql")
             return
         length = self.headers.get("Content-Length")
@@ -82,7 +116,22 @@ class Handler(BaseHTTPRequestHandler):
             self._send_text(413, f"the request is larger than {MAX_REQUEST_BYTES} bytes")
             self.close_connection = True
             return
-        self._sparql("POST", query, self.rfile.read(int(length)))
+        body = self.rfile.read(int(length))
+        if app is not None:
+            self._application(app, "POST", path, query, body)
+        else:
+            self._sparql("POST", query, body)
+
+    def _mounted(self, path: str) -> Application | None:
+        for prefix, app in self.server.site.mounts.items():
+            if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
+                return app
+        return None
+
+    def _application(self, app: Application, method: str, path: str, query: str, body: bytes) -> None:
+        request = AppRequest(method, path, query, self.headers.get("Content-Type"), self.headers.get("Accept"), body)
+        response = app(request)
+        self._send(response.status, response.media_type, response.body, dict(response.headers))
 
     def do_OPTIONS(self) -> None:  # noqa: N802 - CORS preflight, only for allowed origins
         if self._allowed_origin() is None:
