@@ -23,6 +23,7 @@ from rdflib import namespace as ns
 from smr_kg.exports import export
 
 from smr_kg import paths
+from smr_kg.errors import SmrKgError
 from smr_kg.exports.export import serialize
 from smr_kg.rdf.serialize import published_context
 from smr_kg.rdf.jsonld import to_nquads
@@ -262,7 +263,7 @@ def test_export_rejects_an_unknown_format(run_cli):
 def test_xml_export_refuses_a_property_it_cannot_name():
     g = Graph()
     g.add((URIRef(EX + "s"), URIRef(EX + "p/123"), Literal("x")))
-    with pytest.raises(export.SmrKgError, match="cannot be written as an RDF/XML property"):
+    with pytest.raises(SmrKgError, match="cannot be written as an RDF/XML property"):
         serialize(g, "xml")
     assert serialize(g, "ttl")  # Turtle can write it
 
