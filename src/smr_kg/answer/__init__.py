@@ -18,7 +18,7 @@ from ..knowledge.facts import GraphFacts, References
 from ..store.base import Store
 from .model import Answer, Context
 from .render import RENDERERS
-from .sections import TOPICS
+from .topics import TOPICS
 
 FORMATS = tuple(RENDERERS)
 

@@ -16,7 +16,7 @@ from ..rdf.terms import IRI, Term
 from ..rdf.vocab import DCTERMS, RDFS, SKOS, SMR
 from .model import (
     PROGNOSIS_PROPERTIES, SMR_CLASS, TEER, THERAPY_KINDS, TREATMENT_PROPERTIES, Claim,
-    Context, Fields, Group, Section, Topic, capital, count, first, first_iri, first_text, iris, join, number,
+    Context, Fields, Group, Section, capital, count, first, first_iri, first_text, iris, join, number,
 )
 
 COMPARATORS = {">=": "≥", ">": ">", "=": "=", "<": "<", "<=": "≤"}
@@ -383,35 +383,3 @@ def _section(title: str, groups: list[Group]) -> Section | None:
 
 def _sorted(claims: list[Claim]) -> list[Claim]:
     return sorted(claims, key=lambda c: c.statement.lower())
-
-
-TOPICS: dict[str, Topic] = {
-    "causes": Topic(
-        lambda f: f"What are the causes of {f.label(SMR_CLASS)}?",
-        (causes_by_mechanism, mechanism_chain, epidemiology, associated_conditions, therapies_by_kind,
-         teer_eligibility, response_by_subtype, prognosis, held_out),
-        causes_summary,
-    ),
-    "mechanisms": Topic(
-        lambda f: f"Through which mechanisms does {f.label(SMR_CLASS)} arise?",
-        (mechanism_chain, structures, causes_by_mechanism, held_out_causes),
-        mechanisms_summary,
-    ),
-    "treatment": Topic(
-        lambda f: f"How is {f.label(SMR_CLASS)} treated?",
-        (therapies_by_kind, response_by_subtype, teer_eligibility, held_out_treatment),
-        treatment_summary,
-    ),
-    "teer-eligibility": Topic(
-        lambda f: f"Who is eligible for {f.label(TEER)}?",
-        (teer_eligibility,),
-        teer_summary,
-    ),
-    "prognosis": Topic(
-        lambda f: f"What is the prognosis of {f.label(SMR_CLASS)}?",
-        (prognosis, epidemiology, associated_conditions, held_out_prognosis),
-        prognosis_summary,
-    ),
-}
-"""Each topic answers one question with sections in the order a reader needs them; ``causes``
-answers the seed page's question and so covers every claim the seed makes."""
