@@ -9,7 +9,8 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
-from smr_kg.stages.claims import COLUMNS, compile_tables
+from smr_kg.stages.claims import COLUMNS
+from smr_kg.stages.tables import compile_tables
 from smr_kg.errors import InputError
 from smr_kg.stages.load import load_files, load_ontology
 from smr_kg.rdf.namespaces import SMR

@@ -33,12 +33,7 @@ and nothing is built.
 
 from __future__ import annotations
 
-import csv
-import difflib
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
@@ -46,6 +41,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 from ..errors import InputError
 from ..rdf.namespaces import SMR
 from ..rdf.triples import Triple, TripleSet
+from .rows import Row, Terms, iri
 
 STATUSES: dict[str, URIRef] = {
     "established": SMR.Established,
@@ -73,57 +69,24 @@ _SUBJECT, _PREDICATE, _OBJECT, _STATUS, _EVIDENCE = SMR.subject, SMR.predicate, 
 _CITATION, _EXCERPT, _TEXT_COLUMNS = SMR.seedCitation, SMR.seedExcerpt, (("population", SMR.population), ("note", SMR.curationNote))
 
 
-@dataclass(frozen=True)
-class Row:
-    """One data row of a table: where it is (for messages) and its cells by column name."""
-
-    path: Path
-    number: int
-    cells: dict[str, str]
-
-    def fail(self, column: str, message: str) -> InputError:
-        return InputError(f"{self.path}:{self.number}: column {column!r}: {message}")
-
-    def values(self, column: str) -> list[str]:
-        """The ``|``-separated values of a cell, stripped, empty ones dropped."""
-        return [v.strip() for v in self.cells.get(column, "").split("|") if v.strip()]
-
-
-def is_table(path: Path) -> bool:
-    """Tables are tab-separated files (``.tsv``); everything else is RDF."""
-    return Path(path).suffix.lower() == ".tsv"
-
-
-def compile_tables(graph: Graph | TripleSet, paths: Iterable[Path]) -> TripleSet:
-    """The claims of the claims tables in ``paths`` as RDF, checked against ``graph``.
+def compile_claims(graph: Graph | TripleSet, rows: list[Row], excerpts: dict[str, str]) -> TripleSet:
+    """The claims of ``rows`` (of any number of claims tables) as RDF, checked against ``graph``.
 
     ``graph`` holds the Turtle the claims refer to (classes, relations, sources, seed
-    references); seed-excerpt tables among ``paths`` are read first, so a claims table may use
-    the keys of any of them.
+    references); ``excerpts`` are the keys of every seed-excerpt table read with them.
     """
-    excerpts: dict[str, str] = {}
-    claim_rows: list[Row] = []
-    for path in paths:
-        header, rows = _read(Path(path))
-        if set(EXCERPT_COLUMNS) <= set(header):
-            for row in rows:
-                key, text = row.cells.get("key", "").strip(), row.cells.get("excerpt", "").strip()
-                if not key or not text:
-                    raise row.fail("key" if not key else "excerpt", "empty cell")
-                if key in excerpts:
-                    raise row.fail("key", f"duplicate excerpt key {key!r}")
-                excerpts[key] = text
-        elif set(REQUIRED) <= set(header):
-            unknown = [c for c in header if c not in COLUMNS]
-            if unknown:
-                raise InputError(f"{path}:1: unknown column {unknown[0]!r} (columns: {', '.join(COLUMNS)})")
-            claim_rows.extend(rows)
-        else:
-            raise InputError(
-                f"{path}:1: not a claims table (needs the columns {', '.join(REQUIRED)}) "
-                f"nor a seed-excerpt table (columns {', '.join(EXCERPT_COLUMNS)})"
-            )
-    return _Compiler(graph, excerpts).compile(claim_rows)
+    return _Compiler(graph, excerpts).compile(rows)
+
+
+def read_excerpts(rows: list[Row], excerpts: dict[str, str]) -> None:
+    """Add the rows of a seed-excerpt table (``key``, ``excerpt``) to ``excerpts``."""
+    for row in rows:
+        key, text = row.text("key"), row.text("excerpt")
+        if not key or not text:
+            raise row.fail("key" if not key else "excerpt", "empty cell")
+        if key in excerpts:
+            raise row.fail("key", f"duplicate excerpt key {key!r}")
+        excerpts[key] = text
 
 
 class _Compiler:
@@ -132,19 +95,11 @@ class _Compiler:
     def __init__(self, graph: Graph | TripleSet, excerpts: dict[str, str]) -> None:
         self.graph = graph
         self.excerpts = excerpts
-        self.classes = {c for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
-        self.parents: dict[URIRef, set[URIRef]] = {}
-        for child, parent in graph.subject_objects(RDFS.subClassOf):
-            if isinstance(child, URIRef) and isinstance(parent, URIRef):
-                self.parents.setdefault(child, set()).add(parent)
+        self.terms = terms = Terms(graph)
+        self.classes, self.sources, self.evidence_types = terms.classes, terms.sources, terms.evidence_types
+        self._term, self._label, self._value = terms.term, terms.label, terms.value
         self.predicates = {p for p in graph.subjects(SMR.claimPredicate, Literal(True)) if isinstance(p, URIRef)}
         self.seed_refs = {str(n): r for r, n in graph.subject_objects(SMR.referenceNumber)}
-        source_kinds = self._below(SMR.EvidenceSource)
-        self.sources = {s for kind in source_kinds for s in graph.subjects(RDF.type, kind) if isinstance(s, URIRef)}
-        self.evidence_types = {e for e in self._below(SMR.EvidenceType) if e != SMR.EvidenceType}
-        self._values: dict[tuple[URIRef, URIRef], object] = {}
-        self._iris: dict[str, URIRef] = {}
-        self._labels: dict[URIRef, str] = {}
         self._definitional: dict[URIRef, bool] = {}
 
     def compile(self, rows: list[Row]) -> TripleSet:
@@ -212,59 +167,14 @@ class _Compiler:
         if _LOCAL_ID.match(text):
             return SMR[text]
         try:
-            return _iri(text)
+            return iri(text)
         except InputError as exc:
             raise row.fail("id", f"{exc.message} (or use a plain name such as claim-0001)") from None
 
-    def _term(self, row: Row, column: str, allowed: set[URIRef], kind: str, text: str | None = None) -> URIRef:
-        text = (row.cells.get(column, "") if text is None else text).strip()
-        if not text:
-            raise row.fail(column, "empty cell")
-        iri = self._iris.get(text)
-        if iri is None:
-            try:
-                iri = self._iris[text] = _iri(text)
-            except InputError as exc:
-                raise row.fail(column, exc.message) from None
-        if iri not in allowed:
-            from ..rdf.prefixes import compress
-
-            close = difflib.get_close_matches(text, sorted(compress(a) for a in allowed), n=3, cutoff=0.6)
-            hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            raise row.fail(column, f"{text} is not a known {kind}{hint}")
-        return iri
-
     def _check_kind(self, row: Row, column: str, term: URIRef, kind: object) -> None:
-        if isinstance(kind, URIRef) and kind not in self._ancestors(term):
+        if isinstance(kind, URIRef) and kind not in self.terms.ancestors(term):
             raise row.fail(column, f"{row.cells[column].strip()} is not a kind of {self._label(kind)}, "
                                    f"which {row.cells['predicate'].strip()} requires")
-
-    def _ancestors(self, cls: URIRef) -> set[URIRef]:
-        found, frontier = {cls}, [cls]
-        while frontier:
-            for parent in self.parents.get(frontier.pop(), ()):
-                if parent not in found:
-                    found.add(parent)
-                    frontier.append(parent)
-        return found
-
-    def _below(self, ancestor: URIRef) -> set[URIRef]:
-        return {c for c in self.classes | {ancestor} if ancestor in self._ancestors(c)}
-
-    def _label(self, iri: URIRef) -> str:
-        label = self._labels.get(iri)
-        if label is None:
-            found = self._value(iri, RDFS.label)
-            label = self._labels[iri] = str(found) if found is not None else str(iri)
-        return label
-
-    def _value(self, subject: URIRef, predicate: URIRef):
-        """``graph.value``, remembered: 50,000 rows ask about the same few predicates and classes
-        (rdflib's lookup costs ~20 us; a 1M-triple build asked 250,000 times)."""
-        key = (subject, predicate)
-        if key not in self._values:
-            self._values[key] = self.graph.value(subject, predicate)
-        return self._values[key]
 
 
 def reject_claim_axioms(graph: Graph | TripleSet) -> None:
@@ -305,43 +215,4 @@ def _write_axiom(out: list[Triple], claim: URIRef, subject: URIRef, predicate: U
     out += [(axiom, DCTERMS.source, source) for source in sources]
 
 
-def _iri(text: str) -> URIRef:
-    if text.startswith("<") and text.endswith(">"):
-        text = text[1:-1]
-    if text.startswith(("http://", "https://")):
-        return URIRef(text)
-    from ..rdf.prefixes import PREFIX_MAP, expand
-
-    prefix, sep, local = text.partition(":")
-    if sep and local and prefix in PREFIX_MAP:  # a pinned prefix, directly: curies takes 30 us a CURIE
-        return URIRef(PREFIX_MAP[prefix] + local)
-    return expand(text)
-
-
-def _read(path: Path) -> tuple[list[str], list[Row]]:
-    """Header and rows of a TSV file; lines starting with ``#`` are comments."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip() and not line.startswith("#")]
-    if not lines:
-        raise InputError(f"{path}: empty table (no header row)")
-    header = [h.strip() for h in lines[0][1].split("\t")]
-    rows = []
-    for number, cells in _records(lines[1:]):
-        if len(cells) > len(header):
-            raise InputError(f"{path}:{number}: {len(cells)} cells but the header has {len(header)} columns")
-        rows.append(Row(path, number, dict(zip(header, cells))))
-    return header, rows
-
-
-def _records(lines: list[tuple[int, str]]) -> Iterator[tuple[int, list[str]]]:
-    """Cells of each line (tab-separated, no quoting: a cell may contain quotes and commas)."""
-    for number, line in lines:
-        yield number, next(csv.reader([line], delimiter="\t", quoting=csv.QUOTE_NONE))
-
-
-__all__ = ["ACCEPTED", "COLUMNS", "REQUIRED", "STATUSES", "compile_tables", "is_table", "reject_claim_axioms"]
+__all__ = ["ACCEPTED", "COLUMNS", "EXCERPT_COLUMNS", "REQUIRED", "STATUSES", "compile_claims", "read_excerpts", "reject_claim_axioms"]

@@ -23,7 +23,8 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
-from .claims import compile_tables, is_table, reject_claim_axioms
+from .claims import reject_claim_axioms
+from .tables import compile_tables, is_table
 from ..errors import InputError, ReasonerError, SmrKgError
 from .load import FORMATS, check_size, ontology_files, parse_data, parse_into
 from ..rdf.namespaces import SMR

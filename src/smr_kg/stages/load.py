@@ -169,7 +169,8 @@ def read_files(files: Iterable[Path]) -> TripleSet:
     compiled against everything the RDF declares, so a table may use any file's classes and
     sources, whatever the order of ``files``.
     """
-    from .claims import compile_tables, is_table, reject_claim_axioms
+    from .claims import reject_claim_axioms
+    from .tables import compile_tables, is_table
 
     files = [Path(f) for f in files]
     graph = TripleSet()
