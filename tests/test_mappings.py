@@ -163,7 +163,8 @@ def test_unmapped_lists_concepts_without_a_code_and_not_coded_ones(built_graph, 
     assert ("skos:broadMatch", "SNOMEDCT:48724000") in smr.partial
     assert smr.notes and "no concept for secondary" in smr.notes[0]
     in_snomed = {u.iri for u in unmapped(store, "SNOMEDCT", rows)}
-    assert LIGHT.DilatedCardiomyopathy in in_snomed  # only a broader SNOMED CT code
+    assert LIGHT.PrimaryMitralRegurgitation in in_snomed  # only a broader SNOMED CT code
+    assert LIGHT.DilatedCardiomyopathy not in in_snomed  # 399020009 is a close match (issue 20)
     assert LIGHT.LeftVentricularEndSystolicDiameter in in_snomed  # has LOINC, not SNOMED CT
     with pytest.raises(InputError):
         unmapped(store, "ICD9", rows)
@@ -266,7 +267,7 @@ def test_mappings_command_lists_unmapped_concepts(run_cli):
     code, out, _ = run_cli("mappings", "--unmapped")
     assert code == 0 and "left ventricular dilation" in out and "[smr:AtrialFibrillation]" not in out
     code, out, _ = run_cli("mappings", "--unmapped", "--vocabulary", "SNOMEDCT", "--format", "json")
-    assert "smr:DilatedCardiomyopathy" in {u["curie"] for u in json.loads(out)}
+    assert "smr:PrimaryMitralRegurgitation" in {u["curie"] for u in json.loads(out)}
 
 
 def test_mappings_command_validates_and_refuses_nonsense(run_cli):

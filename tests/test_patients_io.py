@@ -67,7 +67,9 @@ def test_a_flat_csv_gives_the_same_causes_and_verdicts(knowledge, tmp_path):
     rows = [("patient", "system", "code", "value", "unit", "date")]
     rows += [("p1", "SNOMED", "401303003", "", "", "2019-03-01"),
              ("p1", "http://loinc.org", "10230-1", "35", "%", "2023-05-10"),
-             ("p1", "LOINC", "29438-9", "7.0", "cm", "2023-05-10")]
+             ("p1", "LOINC", "29438-9", "7.0", "cm", "2023-05-10"),
+             ("p1", "SNOMED", "48724000", "", "", ""),
+             ("p1", "smr", "EffectiveRegurgitantOrificeArea", "0.45", "cm2", "2023-05-10")]
     path = tmp_path / "extract.csv"
     with open(path, "w", newline="") as handle:
         csv.writer(handle).writerows(rows)
@@ -125,7 +127,7 @@ def test_units_convert_with_ucum(value, unit, target, expected):
 @pytest.mark.parametrize("value, unit, guard, kind", [
     (0.35, "%", (3.0, 95.0, "%"), "implausible"), (7.0, "mm", (10.0, 120.0, "mm"), "implausible"),
     (-5, "%", None, "impossible"), (135, "%", None, "impossible"), (float("nan"), "%", None, "impossible"),
-    (35, None, None, "unusable"), (35, "mmHg", None, "unusable"), (35, "mm", None, "unusable"),
+    (35, None, None, "unusable"), (35, "mm Hg/s", None, "unusable"), (35, "mm", None, "unusable"),
 ])
 def test_unusable_values_are_refused_with_a_reason(value, unit, guard, kind):
     reading = read_value(value, unit, "%" if kind != "implausible" or unit == "%" else "mm", guard)
@@ -137,7 +139,8 @@ def test_the_command_writes_csv_json_and_turtle_that_joins_the_graph(run_cli, tm
     assert code == 0 and err == ""
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len({r["patient"] for r in rows}) == 8
-    assert {r["verdict"] for r in rows} == {"met", "not met", "unknown"}
+    assert {r["verdict"] for r in rows if r["recommendation_verdict"] != "not applicable"} == {"met", "not met", "unknown"}
+    assert all(r["verdict"] == r["criterion"] == "" for r in rows if r["recommendation_verdict"] == "not applicable")
     code, out, _ = run_cli("patients", str(BUNDLES), "--format", "json", "--quiet")
     data = json.loads(out)
     assert len(data["patients"]) == 8 and data["sources"]

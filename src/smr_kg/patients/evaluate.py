@@ -12,10 +12,13 @@ Rules a reader must know:
   * a cause is present by a current code (exact or more specific) or by history (a history-of
     situation, or a condition whose clinical status is resolved/inactive); both are reported,
     history ones marked; the most specific present cause is reported (MI, not also IHD);
-  * a recommendation's verdict is met when every criterion is met, not met when any is not met,
-    unknown otherwise; only current recommendations unless superseded ones are asked for;
-  * the recommendation's context says whether the record holds an accepted cause of the SMR it is
-    for (and of its pattern, for atrial/ventricular SMR) - the criteria are evaluated regardless.
+  * applicability comes first (:mod:`~smr_kg.patients.applicability`): a recommendation whose
+    condition is absent or contradicted (no MR, primary MR, the other phenotype, not severe by its
+    own guideline's definition) is ``not applicable`` and none of its criteria is evaluated; one
+    the record cannot decide is evaluated but never ``met``;
+  * an applicable recommendation's verdict is met when every criterion is met, not met when any is
+    not met, unknown otherwise; only current recommendations unless superseded ones are asked for;
+  * the recommendation's context names the record's causes of secondary MR (history ones marked).
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..rdf.vocab import SMR
-from .knowledge import CHAMBERS, Chain, Criterion, Knowledge, Recommendation
+from .applicability import NOT_APPLICABLE, UNDECIDED, Applicability, Mechanism, applicability, mechanism
+from .knowledge import Chain, Criterion, Knowledge, Recommendation
 from .link import Linker
 from .model import Entry, PatientRecord
 from .units import read_value
@@ -75,8 +79,10 @@ class Verdict:
 class Evaluation:
     recommendation: Recommendation
     verdict: str
+    """met, not met, unknown, or not applicable."""
     context: str
     verdicts: tuple[Verdict, ...]
+    applicability: Applicability
 
 
 @dataclass
@@ -86,6 +92,8 @@ class PatientResult:
     causes: list[Cause] = field(default_factory=list)
     pattern: str = "undetermined"
     evaluations: list[Evaluation] = field(default_factory=list)
+    mechanism: Mechanism | None = None
+    """What the record says of the patient's MR: none, primary, secondary, mixed, undetermined."""
     rejected: list[dict] = field(default_factory=list)
     """Impossible values: the resource and field they came from, and why."""
     unlinked: int = 0
@@ -121,11 +129,21 @@ class Evaluator:
                 kind = "history" if entry.status == "resolved" else link.kind
                 result.findings.append(Finding(link.concept, kind, code, link.via, entry.kind, entry.date, entry.source))
         self._causes(result)
+
+        def judge(criterion: Criterion) -> Verdict:
+            return self._verdict(criterion, measurements, result)
+
+        mr = result.mechanism = mechanism(self.k, result.findings, result.causes, set(measurements), judge)
+        context = self._context(result)
         for rec in self.recommendations:
-            verdicts = tuple(self._verdict(c, measurements, result) for c in rec.criteria)
+            applies = applicability(self.k, rec, mr, result.pattern, result.findings, result.causes, judge)
+            if applies.status == NOT_APPLICABLE:
+                result.evaluations.append(Evaluation(rec, NOT_APPLICABLE, context, (), applies))
+                continue
+            verdicts = tuple(judge(c) for c in rec.criteria)
             overall = NOT_MET if any(v.verdict == NOT_MET for v in verdicts) else \
-                MET if verdicts and all(v.verdict == MET for v in verdicts) else UNKNOWN
-            result.evaluations.append(Evaluation(rec, overall, self._context(rec, result), verdicts))
+                MET if verdicts and all(v.verdict == MET for v in verdicts) and applies.status != UNDECIDED else UNKNOWN
+            result.evaluations.append(Evaluation(rec, overall, context, verdicts, applies))
         return result
 
     def _causes(self, result: PatientResult) -> None:
@@ -168,15 +186,12 @@ class Evaluator:
                f"{criterion.comparator} {criterion.value:g} {criterion.unit}"
         return Verdict(criterion, MET if ok else NOT_MET, text, reading.value, entry.source)
 
-    def _context(self, rec: Recommendation, result: PatientResult) -> str:
+    def _context(self, result: PatientResult) -> str:
         accepted = [c for c in result.causes if any(not ch.held_out for ch in c.chains)]
         if not accepted:
             return "no accepted cause of secondary MR in the record"
-        if rec.condition:
-            wanted = {p for p, (_, subtype) in CHAMBERS.items() if self.k.is_a(rec.condition, str(subtype))}
-            if wanted and result.pattern not in wanted and result.pattern != "mixed":
-                return f"the record's pattern is {result.pattern}, the recommendation is for {self.k.label(rec.condition)}"
-        return "cause of secondary MR in the record: " + ", ".join(self.k.label(c.concept) for c in accepted)
+        return "cause of secondary MR in the record: " + ", ".join(
+            self.k.label(c.concept) + (" (history)" if c.basis == "history" else "") for c in accepted)
 
 
 __all__ = ["Cause", "Evaluation", "Evaluator", "Finding", "MET", "NOT_MET", "PatientResult", "UNKNOWN", "Verdict"]

@@ -37,11 +37,11 @@ pattern when it ends in that subtype or one of its mechanisms acts on (a part of
 HELD_OUT = ("contested", "hypothesis", "unsupported")
 
 LINK_PREDICATES = {
-    str(SKOS.exactMatch): "exact", str(SKOS.closeMatch): "exact",
+    str(SKOS.exactMatch): "exact", str(SKOS.closeMatch): "close",
     str(SKOS.narrowMatch): "descendant", str(SKOS.relatedMatch): "history",
 }
 """How a mapping links a record's code to a concept: an exact or close match is the concept's own
-code; a narrower code (e.g. STEMI for MI) means the patient has the concept; a related code
+code (a close match does not pass on to SNOMED CT descendants: see :mod:`~smr_kg.patients.link`); a narrower code (e.g. STEMI for MI) means the patient has the concept; a related code
 (a situation such as "History of myocardial infarction") is a past occurrence, never the current
 disorder. A broader code (48724000 *Mitral valve regurgitation* for SMR) links nothing."""
 
@@ -83,9 +83,10 @@ WHERE {
 """
 
 CRITERIA_QUERY = _PREFIXES + """
-# Every criterion of a recommendation: what it constrains and how, or its statement.
-SELECT ?criterion ?kind ?label ?observable ?comparator ?value ?unit ?statement ?assessedBy ?source WHERE {
-  ?rec a smr:Recommendation ; smr:hasCriterion ?criterion .
+# Every criterion of a recommendation or a definition: what it constrains and how, or its statement.
+SELECT ?criterion ?kind ?label ?observable ?comparator ?value ?unit ?statement ?assessedBy ?source ?threshold ?when
+WHERE {
+  ?owner smr:hasCriterion ?criterion .
   ?criterion a ?kind .
   FILTER(?kind IN (smr:QuantitativeCriterion, smr:QualitativeCriterion))
   OPTIONAL { ?criterion rdfs:label ?label }
@@ -96,6 +97,20 @@ SELECT ?criterion ?kind ?label ?observable ?comparator ?value ?unit ?statement ?
   OPTIONAL { ?criterion smr:statementText ?statement }
   OPTIONAL { ?criterion smr:assessedBy ?assessedBy }
   OPTIONAL { ?criterion dcterms:source ?source }
+  OPTIONAL { ?criterion smr:thresholdKind ?threshold }
+  OPTIONAL { ?criterion smr:thresholdCondition ?when }
+}
+"""
+
+DEFINITIONS_QUERY = _PREFIXES + """
+# Definitions a record is judged against before a recommendation's criteria (ontology/smr-criteria.ttl):
+# what makes SMR severe, or atrial, in each guideline.
+SELECT ?definition ?label ?condition ?source ?combination ?criterion WHERE {
+  ?definition a smr:EligibilityCriterion ; smr:forCondition ?condition ; smr:hasCriterion ?criterion .
+  FILTER NOT EXISTS { ?definition a smr:Recommendation }
+  OPTIONAL { ?definition rdfs:label ?label }
+  OPTIONAL { ?definition dcterms:source ?source }
+  OPTIONAL { ?definition smr:combination ?combination }
 }
 """
 
@@ -146,6 +161,8 @@ class Criterion:
     statement: str | None = None
     assessed_by: str | None = None
     sources: tuple[str, ...] = ()
+    conditional: str | None = None
+    """For a conditional threshold of a definition, the condition under which it applies."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +185,19 @@ class Recommendation:
         return not any(s.endswith("Superseded") for s in self.statuses)
 
 
+@dataclass(frozen=True)
+class Definition:
+    """A guideline's definition of a condition (severe SMR, atrial SMR) as criteria and how they combine."""
+
+    iri: str
+    label: str
+    condition: str
+    sources: tuple[str, ...]
+    combination: str
+    """any (one met criterion suffices) or all."""
+    criteria: tuple[Criterion, ...]
+
+
 @dataclass
 class Knowledge:
     """The graph, compiled for evaluation: plain strings and tuples, picklable for Spark."""
@@ -180,6 +210,7 @@ class Knowledge:
     """Cause -> its chains to SMR (accepted steps only, unless held-out claims were asked for)."""
     mechanism_patterns: dict[str, frozenset[str]]
     recommendations: tuple[Recommendation, ...]
+    definitions: tuple[Definition, ...]
     guards: dict[str, tuple[float, float, str]]
     citations: dict[str, dict] = field(default_factory=dict)
     """Source IRI -> {citation, doi, pmid, url, links} for the sources cited anywhere above."""
@@ -213,9 +244,13 @@ def read_knowledge(store: Store, include_held_out: bool = False) -> Knowledge:
         chains = tuple(_chain(path, facts, chambers) for path in result.paths)
         causes[str(cause)] = chains
         cited.update(s for chain in chains for step in chain.steps for s in step.sources)
-    recommendations = _recommendations(store)
+    criteria = _grouped(store, CRITERIA_QUERY, "criterion")
+    recommendations = _recommendations(store, criteria)
+    definitions = _definitions(store, criteria)
     cited.update(s for r in recommendations for s in r.sources)
     cited.update(s for r in recommendations for c in r.criteria for s in c.sources)
+    cited.update(s for d in definitions for c in d.criteria for s in c.sources)
+    cited.update(s for d in definitions for s in d.sources)
     codes: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for concept, relation, code in store.select(MAPPINGS_QUERY).rows:
         codes[str(code)].append((str(concept), LINK_PREDICATES[str(relation)]))
@@ -227,6 +262,7 @@ def read_knowledge(store: Store, include_held_out: bool = False) -> Knowledge:
         causes=causes,
         mechanism_patterns={str(k): v for k, v in chambers.items()},
         recommendations=recommendations,
+        definitions=definitions,
         guards=_guards(store),
         citations={s: _citation(facts, s) for s in sorted(cited)},
     )
@@ -287,8 +323,7 @@ def _grouped(store: Store, query: str, key: str) -> dict[str, dict[str, set]]:
     return groups
 
 
-def _recommendations(store: Store) -> tuple[Recommendation, ...]:
-    criteria = _grouped(store, CRITERIA_QUERY, "criterion")
+def _recommendations(store: Store, criteria: dict[str, dict[str, set]]) -> tuple[Recommendation, ...]:
     recs = _grouped(store, RECOMMENDATIONS_QUERY, "rec")
     out = []
     for iri, f in sorted(recs.items()):
@@ -302,6 +337,18 @@ def _recommendations(store: Store) -> tuple[Recommendation, ...]:
     return tuple(out)
 
 
+def _definitions(store: Store, criteria: dict[str, dict[str, set]]) -> tuple[Definition, ...]:
+    out = []
+    for iri, f in sorted(_grouped(store, DEFINITIONS_QUERY, "definition").items()):
+        for condition in sorted(str(c) for c in f["condition"]):
+            out.append(Definition(
+                iri=iri, label=_one(f, "label") or curie(IRI(iri)), condition=condition,
+                sources=tuple(sorted(str(v) for v in f["source"])), combination=_one(f, "combination") or "any",
+                criteria=tuple(sorted((_criterion(c, criteria[str(c)]) for c in f["criterion"]), key=_criterion_order)),
+            ))
+    return tuple(out)
+
+
 def _criterion(iri: IRI, f: dict[str, set]) -> Criterion:
     value = _one(f, "value")
     return Criterion(
@@ -311,6 +358,7 @@ def _criterion(iri: IRI, f: dict[str, set]) -> Criterion:
         value=float(value) if value is not None else None, unit=_one(f, "unit"),
         statement=_one(f, "statement"), assessed_by=_one(f, "assessedBy"),
         sources=tuple(sorted(str(v) for v in f["source"])),
+        conditional=(_one(f, "when") or "a condition the record does not show") if _one(f, "threshold") == "conditional" else None,
     )
 
 
@@ -337,5 +385,5 @@ def _local(iri: str | None) -> str:
     return iri.rsplit("/", 1)[-1] if iri else ""
 
 
-__all__ = ["HELD_OUT", "CHAMBERS", "Chain", "Criterion", "Knowledge", "Recommendation", "Step",
+__all__ = ["HELD_OUT", "CHAMBERS", "Chain", "Criterion", "Definition", "Knowledge", "Recommendation", "Step",
            "read_knowledge"]

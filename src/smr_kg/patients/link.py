@@ -1,6 +1,9 @@
 """Link a record's codes to the graph's concepts: exactly, or because the code is more specific.
 
 A code links to a concept when the graph maps it (exact or close match: the concept's own code;
+a close match passes on to ICD-10-CM subcodes, whose structure keeps the meaning, but not to
+SNOMED CT descendants, which may leave the concept: those of 399020009 include ischaemic
+cardiomyopathy;
 narrow match: a more specific code the project confirmed and ships in
 ``ontology/mappings/smr-patient-codes.sssom.tsv``), or when it lies below such a code:
   * ICD-10-CM by its code structure: I21.4 is a subdivision of I21, I48.11 of I48.1, and a
@@ -102,13 +105,14 @@ class Linker:
         self.links = lru_cache(maxsize=65536)(self._links)
 
     def _links(self, code: str) -> tuple[Link, ...]:
-        found = [Link(concept, kind, code) for concept, kind in self.knowledge.codes.get(code, ())]
+        found = [Link(concept, "exact" if kind == "close" else kind, code)
+                 for concept, kind in self.knowledge.codes.get(code, ())]
         if code in self.knowledge.labels:  # a record may name a graph concept itself (system smr)
             found.append(Link(code, "exact", code))
         if not any(link.kind in ("exact", "descendant") for link in found):
             for ancestor in self._ancestors(code):
                 found += [Link(concept, "descendant", ancestor) for concept, kind in self.knowledge.codes.get(ancestor, ())
-                          if kind in ("exact", "descendant")]
+                          if kind in ("exact", "descendant") or (kind == "close" and ancestor.startswith(ICD10CM))]
                 if found:
                     break
         keep = self.knowledge.most_specific({link.concept for link in found})

@@ -18,13 +18,13 @@ from typing import TextIO
 from urllib.parse import quote
 
 from ..knowledge.facts import curie
-from .evaluate import Cause, PatientResult
+from .evaluate import Cause, PatientResult, Verdict
 from .knowledge import Chain, Knowledge
 
 FORMATS = ("csv", "tsv", "json", "ttl")
-TABLE_COLUMNS = ("patient", "causes", "history_causes", "pattern", "recommendation", "class_of_recommendation",
-                 "level_of_evidence", "source", "recommendation_verdict", "context", "criterion", "verdict",
-                 "value", "unit", "reason")
+TABLE_COLUMNS = ("patient", "causes", "history_causes", "pattern", "mitral_regurgitation", "phenotype",
+                 "recommendation", "class_of_recommendation", "level_of_evidence", "source", "recommendation_verdict",
+                 "applicability", "applicability_reasons", "context", "criterion", "verdict", "value", "unit", "reason")
 PATIENT_BASE = "urn:smr-kg:patient:"
 LINKS = {"exact": "the concept's own code", "descendant": "a more specific code", "history": "history"}
 
@@ -76,15 +76,19 @@ def _table_text(fmt: str, rows: list[list[str]]) -> str:
 def table_rows(result: PatientResult, k: Knowledge) -> list[list[str]]:
     causes = "; ".join(k.label(c.concept) for c in result.causes if c.basis == "current")
     history = "; ".join(k.label(c.concept) for c in result.causes if c.basis == "history")
-    head = [result.patient, causes, history, result.pattern]
+    mr = result.mechanism
+    head = [result.patient, causes, history, result.pattern, mr.kind if mr else "", mr.phenotype if mr else ""]
     rows = []
     for ev in result.evaluations:
         rec = ev.recommendation
         source = "; ".join(k.citations.get(s, {}).get("id", s) for s in rec.sources)
+        about = [rec.label, rec.cor, rec.loe, source, ev.verdict, ev.applicability.status,
+                 "; ".join(ev.applicability.reasons), ev.context]
+        if not ev.verdicts:  # not applicable: no criterion was evaluated
+            rows.append(head + about + [""] * 5)
         for v in ev.verdicts:
-            rows.append(head + [rec.label, rec.cor, rec.loe, source, ev.verdict, ev.context, v.criterion.label,
-                                v.verdict, "" if v.value is None else f"{v.value:g}",
-                                v.criterion.unit or "", v.reason])
+            rows.append(head + about + [v.criterion.label, v.verdict, "" if v.value is None else f"{v.value:g}",
+                                        v.criterion.unit or "", v.reason])
     return rows or [head + [""] * (len(TABLE_COLUMNS) - len(head))]
 
 
@@ -92,9 +96,18 @@ def patient_json(result: PatientResult, k: Knowledge) -> dict:
     def node(iri: str | None) -> dict | None:
         return {"id": curie(iri), "label": k.label(iri)} if iri else None
 
+    def verdict_json(v: Verdict) -> dict:
+        return {"criterion": node(v.criterion.iri), "verdict": v.verdict, "value": v.value,
+                "unit": v.criterion.unit, "reason": v.reason, "problem": v.problem or None,
+                "sources": list(v.criterion.sources)}
+
+    mr = result.mechanism
     return {
         "patient": result.patient,
         "pattern": result.pattern,
+        "mitral_regurgitation": {"kind": mr.kind, "reason": mr.reason} if mr else None,
+        "phenotype": {"phenotype": mr.phenotype, "reason": mr.phenotype_reason,
+                      "criteria": [verdict_json(v) for v in mr.phenotype_checks]} if mr else None,
         "causes": [cause_json(c, k) for c in result.causes],
         "findings": [{"concept": node(f.concept), "link": f.kind, "code": f.code, "via": f.via,
                       "entry": f.entry_kind, "date": f.date} for f in result.findings],
@@ -102,9 +115,9 @@ def patient_json(result: PatientResult, k: Knowledge) -> dict:
             "recommendation": node(ev.recommendation.iri), "class_of_recommendation": ev.recommendation.cor,
             "level_of_evidence": ev.recommendation.loe, "sources": list(ev.recommendation.sources),
             "verdict": ev.verdict, "context": ev.context,
-            "criteria": [{"criterion": node(v.criterion.iri), "verdict": v.verdict, "value": v.value,
-                          "unit": v.criterion.unit, "reason": v.reason, "problem": v.problem or None,
-                          "sources": list(v.criterion.sources)} for v in ev.verdicts],
+            "applicability": {"status": ev.applicability.status, "reasons": list(ev.applicability.reasons),
+                              "definition_criteria": [verdict_json(v) for v in ev.applicability.checks]},
+            "criteria": [verdict_json(v) for v in ev.verdicts],
         } for ev in result.evaluations],
         "rejected": result.rejected,
         "unlinked_entries": result.unlinked,
@@ -130,6 +143,10 @@ def patient_turtle(result: PatientResult, k: Knowledge) -> str:
     me = PATIENT_BASE + quote(result.patient, safe="")
     lines = [f"<{me}> smr:patientIdentifier {_literal(result.patient)} ;",
              f"    smr:smrPattern {_literal(result.pattern)}"]
+    if result.mechanism:
+        lines[-1] += " ;"
+        lines.append(f"    smr:mitralRegurgitationKind {_literal(result.mechanism.kind)} ; "
+                     f"smr:smrPhenotype {_literal(result.mechanism.phenotype)}")
     body: list[str] = []
     for c in result.causes:
         lines[-1] += " ;"
@@ -153,8 +170,10 @@ def patient_turtle(result: PatientResult, k: Knowledge) -> str:
             body.append(f"<{vnode}> smr:criterion <{v.criterion.iri}> ; smr:verdict {_literal(v.verdict)}{value} ; "
                         f"smr:verdictReason {_literal(v.reason)} .")
         crit = f" ; smr:criterionVerdict {', '.join(verdicts)}" if verdicts else ""
+        why = "".join(f" ; smr:applicabilityReason {_literal(r)}" for r in ev.applicability.reasons)
         body.append(f"<{node}> smr:recommendation <{ev.recommendation.iri}> ; "
-                    f"smr:overallVerdict {_literal(ev.verdict)}{crit} .")
+                    f"smr:overallVerdict {_literal(ev.verdict)} ; "
+                    f"smr:applicability {_literal(ev.applicability.status)}{why}{crit} .")
     return "\n".join(lines) + " .\n" + "".join(b + "\n" for b in body) + "\n"
 
 
@@ -177,11 +196,20 @@ def explain(result: PatientResult, k: Knowledge) -> str:
             path = " -> ".join([k.label(chain.steps[0].subject)] + [k.label(s.object) for s in chain.steps])
             out.append(f"    {path}{cite(s for st in chain.steps for s in st.sources)}"
                        + (f"  ({'; '.join(flags)})" if flags else ""))
-    out += ["", f"Pattern: {result.pattern}", ""]
+    out += ["", f"Pattern: {result.pattern}"]
+    if result.mechanism:
+        out.append(f"Mitral regurgitation: {result.mechanism.kind} - {result.mechanism.reason}")
+        out.append(f"Phenotype by measurements: {result.mechanism.phenotype} - {result.mechanism.phenotype_reason}")
+    out.append("")
     for ev in result.evaluations:
         rec = ev.recommendation
         out.append(f"{rec.label} (class {rec.cor}, level {rec.loe}){cite(rec.sources)}: {ev.verdict}")
         out.append(f"  context: {ev.context}")
+        out.append(f"  applicability: {ev.applicability.status}")
+        for reason in ev.applicability.reasons:
+            out.append(f"    {reason}")
+        for v in ev.applicability.checks:
+            out.append(f"    - {v.criterion.label}: {v.verdict} - {v.reason}{cite(v.criterion.sources)}")
         for v in ev.verdicts:
             out.append(f"  - {v.criterion.label}: {v.verdict} - {v.reason}")
         out.append("")

@@ -13,8 +13,12 @@ A value is checked before it is compared:
   implausible  outside the observable's data-entry guard from the graph (smr:plausibleMinimum /
                smr:plausibleMaximum) — refused as a likely unit slip (LVEF 0.35 written as %,
                LVESD 7 written as mm); a fraction given in unit ``1`` (0.35) is converted, not refused;
-  unusable     no number, no unit, a unit that is not UCUM, or one that cannot express the
-               criterion's quantity (mm for a percentage).
+  unusable     no number, no unit, a unit that is not UCUM (nor in :data:`ALIASES`), or one that
+               cannot express the criterion's quantity (mm for a percentage).
+
+EHR extracts write some units their own way: "mmHg" (UCUM ``mm[Hg]``), "ml" (``mL``). The spellings
+in :data:`ALIASES` are accepted because each can mean one UCUM unit only; everything else that is
+not UCUM is still refused, with the unit named.
 """
 
 from __future__ import annotations
@@ -25,6 +29,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _ANNOTATION = re.compile(r"\{[^}]*\}")
+
+ALIASES: dict[str, str] = {
+    "mmHg": "mm[Hg]", "mm Hg": "mm[Hg]", "mmhg": "mm[Hg]",
+    "ml": "mL", "ML": "mL", "ml/m2": "mL/m2", "ml/m²": "mL/m2", "mL/m²": "mL/m2",
+    "cm²": "cm2", "mm²": "mm2", "sq cm": "cm2",
+}
+"""Unambiguous non-UCUM spellings seen in EHR extracts -> their UCUM code (documented in the
+README); a unit here is converted as its UCUM code and reported as written."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +89,7 @@ def read_value(value: float | None, unit: str | None, target: str,
     if not unit or not unit.strip():
         return Reading(None, f"value {_num(value)} has no unit", "unusable")
     unit = unit.strip()
+    unit = ALIASES.get(unit, unit)
     try:
         converted = value * factor(unit, target)
     except UnitError as exc:
@@ -114,4 +127,4 @@ def _num(value: float) -> str:
     return f"{value:g}"
 
 
-__all__ = ["Reading", "UnitError", "factor", "read_value"]
+__all__ = ["ALIASES", "Reading", "UnitError", "factor", "read_value"]

@@ -1,0 +1,125 @@
+"""A trap cohort for applicability (issue 20): tests/fixtures/patients-traps/cohort.csv.
+
+Each patient is one trap the clinical review found or a cardiologist would expect to be handled;
+the expected verdicts were written from the guidelines' definitions, not from the program's
+output. The rule under test: a recommendation whose condition is absent or contradicted is
+``not applicable`` and none of its criteria is evaluated; one the record cannot decide is never
+``met``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from smr_kg.patients.evaluate import Evaluator
+from smr_kg.patients.knowledge import read_knowledge
+from smr_kg.patients.link import Linker
+from smr_kg.patients.readers import input_files, read_records
+from smr_kg.patients.units import read_value
+from smr_kg.store import open_store
+
+COHORT = Path(__file__).parent / "fixtures" / "patients-traps" / "cohort.csv"
+TEER, STAGE_D, ATRIAL = "Rec2020TEER", "Rec2020MVSurgeryStageD", "Rec2020AtrialSMRSurgery"
+
+
+@pytest.fixture(scope="module")
+def results(dist_env):
+    knowledge = read_knowledge(open_store())
+    ev = Evaluator(knowledge, Linker(knowledge))
+    return {r.patient: ev.evaluate(r) for r in read_records(input_files([COHORT]))}
+
+
+def evaluation(result, rec: str):
+    return next(e for e in result.evaluations if e.recommendation.iri.endswith("/" + rec))
+
+
+def test_no_mitral_regurgitation_makes_every_smr_recommendation_not_applicable(results):
+    r = results["t-no-mr"]  # essential hypertension, LVEF 45 %: the review's 4-of-6-met trap
+    assert r.mechanism.kind == "none"
+    for e in r.evaluations:
+        assert e.verdict == "not applicable" and e.verdicts == ()
+        assert "no mitral regurgitation" in e.applicability.reasons[0]
+
+
+def test_primary_mr_is_not_scored_as_secondary(results):
+    r = results["t-mvp"]  # mitral valve prolapse 409712001 + MR 48724000, LVEF 45 %, EROA 0.5 cm2
+    assert r.mechanism.kind == "primary"
+    for e in r.evaluations:
+        assert e.verdict == "not applicable" and e.verdicts == ()
+        assert "primary MR in the record: mitral valve prolapse" in e.applicability.reasons[0]
+
+
+def test_primary_and_secondary_components_are_mixed_and_never_met(results):
+    r = results["t-mixed"]  # prolapse and dilated cardiomyopathy, severe by EROA
+    assert r.mechanism.kind == "mixed"
+    teer = evaluation(r, TEER)
+    assert teer.applicability.status == "unknown" and teer.verdict != "met"
+    assert "mixed" in teer.applicability.reasons[0]
+
+
+def test_a_coded_severe_smr_meets_severity_and_mmhg_and_fractions_are_read(results):
+    r = results["t-severe-coded"]  # DCM by SNOMED 399020009, coded severe SMR, LVEF 0.35 (unit 1), PASP 45 mmHg
+    assert [c.concept.rsplit("/", 1)[-1] for c in r.causes] == ["DilatedCardiomyopathy"]
+    teer = evaluation(r, TEER)
+    assert teer.applicability.status == "applicable"
+    assert any("severity coded" in reason for reason in teer.applicability.reasons)
+    by = {v.criterion.iri.rsplit("/", 1)[-1]: v for v in teer.verdicts}
+    assert by["Crit2020TEER_PASP"].verdict == "met" and by["Crit2020TEER_PASP"].value == 45
+    assert by["Crit2020TEER_LVEFMax"].verdict == "met" and by["Crit2020TEER_LVESD"].verdict == "met"  # 35 %, 55 mm
+
+
+def test_severity_from_measurements_against_the_recommendations_own_guideline(results):
+    severe = evaluation(results["t-severe-measured"], TEER)  # EROA 0.45 cm2
+    assert severe.applicability.status == "applicable"
+    assert "2020 ACC/AHA" in severe.applicability.reasons[-1] and "0.45" in severe.applicability.reasons[-1]
+    assert {v.verdict for v in severe.applicability.checks} >= {"met"}
+    only_rvol = evaluation(results["t-measured-only"], TEER)  # no MR code, RVol 65 "ml": MR and severity measured
+    assert results["t-measured-only"].mechanism.kind == "secondary"
+    assert only_rvol.applicability.status == "applicable"
+
+
+def test_moderate_smr_by_measurement_is_not_applicable_for_severe_smr_recommendations(results):
+    r = results["t-moderate-measured"]  # EROA 0.25 cm2, RVol 35 mL: below the 2020 ACC/AHA severe thresholds
+    for rec in (TEER, STAGE_D):
+        e = evaluation(r, rec)
+        assert e.verdict == "not applicable" and e.verdicts == ()
+        assert "not severe" in e.applicability.reasons[-1]
+
+
+def test_missing_severity_data_leaves_applicability_unknown_never_met(results):
+    e = evaluation(results["t-missing"], TEER)
+    assert e.applicability.status == "unknown" and e.verdict == "unknown"
+    assert "severity unknown" in e.applicability.reasons[-1]
+
+
+def test_the_atrial_phenotype_comes_from_the_measurements(results):
+    atrial = results["t-atrial"]  # AF, LVEF 62 %, LAVI 58 mL/m2, annulus 41 mm
+    assert atrial.mechanism.phenotype == "atrial"
+    assert evaluation(atrial, ATRIAL).applicability.status == "applicable"
+    reduced = results["t-ventricular-af"]  # AF but LVEF 30 %: LV dysfunction, not atrial SMR
+    assert reduced.mechanism.phenotype == "ventricular"
+    e = evaluation(reduced, ATRIAL)
+    assert e.verdict == "not applicable" and "ventricular" in e.applicability.reasons[-1]
+
+
+def test_history_of_mi_is_said_to_be_history(results):
+    e = evaluation(results["t-history-mi"], TEER)
+    assert "(history)" in e.context
+
+
+def test_hcm_mr_has_an_undetermined_mechanism_and_is_never_met(results):
+    r = results["t-hcm"]  # HCM's SAM mechanism is held out: no accepted cause of SMR
+    assert r.mechanism.kind == "undetermined"
+    assert all(e.verdict != "met" for e in r.evaluations)
+
+
+@pytest.mark.parametrize("unit", ["mmHg", "mm Hg"])
+def test_unambiguous_ehr_spellings_of_mm_hg_are_accepted(unit):
+    assert read_value(45, unit, "mm[Hg]").value == pytest.approx(45)
+
+
+def test_a_unit_that_is_not_ucum_nor_an_alias_is_still_refused():
+    reading = read_value(45, "mmHG/s", "mm[Hg]")
+    assert reading.value is None and "mmHG/s" in reading.problem
