@@ -123,3 +123,18 @@ def test_unambiguous_ehr_spellings_of_mm_hg_are_accepted(unit):
 def test_a_unit_that_is_not_ucum_nor_an_alias_is_still_refused():
     reading = read_value(45, "mmHG/s", "mm[Hg]")
     assert reading.value is None and "mmHG/s" in reading.problem
+
+
+def test_the_same_patient_id_in_two_inputs_is_refused_naming_both_or_merged_when_asked(run_cli, tmp_path):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    header = "patient,system,code,value,unit,date\n"
+    first.write_text(header + "patient-x7,http://snomed.info/sct,399020009,,,2020-01-01\n")
+    second.write_text(header + "patient-x7,http://snomed.info/sct,48724000,,,2021-01-01\n")
+    code, out, err = run_cli("patients", str(first), str(second), "--format", "json", "--quiet")
+    assert code == 2 and str(first) in err and str(second) in err and "patient-x7" not in err and out == ""
+    code, out, err = run_cli("patients", str(first), str(second), "--format", "json", "--merge-duplicates")
+    assert code == 0 and "1 patient ids found in two inputs were merged" in err
+    import json
+
+    (patient,) = json.loads(out)["patients"]
+    assert patient["mitral_regurgitation"]["kind"] == "secondary"  # DCM from one file, MR from the other

@@ -35,6 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="FHIR validation with fhir.resources: the first resource of each type per file (default), all, or none")
     p.add_argument("--memory", type=int, default=256, metavar="MB",
                    help="NDJSON/CSV input grouped per pass (default 256 MB; peak memory is about 1.6x that plus 110 MB): more input means more passes, not more memory")
+    p.add_argument("--merge-duplicates", action="store_true",
+                   help="merge a patient id found in two inputs (by default that is an error, exit 2, naming both inputs); "
+                        "Bundles are then held in memory until the end")
     p.add_argument("--strict", action="store_true", help="stop at the first impossible value (exit 2), naming patient and field")
     p.add_argument("--engine", choices=("embedded", "spark"), default="embedded", help="embedded (default) or Apache Spark")
     p.add_argument("--spark-master", default=None, metavar="URL",
@@ -56,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
     output = open_output(args, files)
     options = Options(fmt=output_format(args, output, SUFFIXES), explain=args.explain, held_out=args.contested,
                       superseded=args.all_recommendations, validate=args.validate,
-                      memory_bytes=args.memory << 20, snomed_hierarchy=args.snomed_hierarchy, strict=args.strict)
+                      memory_bytes=args.memory << 20, snomed_hierarchy=args.snomed_hierarchy, strict=args.strict,
+                      merge_duplicates=args.merge_duplicates)
     store = open_store()
     with output.stream() as out, _progress(files, args.quiet) as tick:
         if args.engine == "spark":

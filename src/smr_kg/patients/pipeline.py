@@ -33,6 +33,7 @@ class Options:
     memory_bytes: int = DEFAULT_MEMORY_BYTES
     snomed_hierarchy: Path | None = None
     strict: bool = False
+    merge_duplicates: bool = False
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Summary:
     with_cause: int = 0
     rejected: int = 0
     unlinked: int = 0
+    merged: int = 0
 
 
 def prepare(store, options: Options) -> tuple[Knowledge, SnomedHierarchy | None]:
@@ -68,17 +70,22 @@ def run_embedded(files: list[Path], store, options: Options, out: TextIO,
     """Evaluate every patient of ``files`` and write them to ``out`` as they come."""
     knowledge, hierarchy = prepare(store, options)
     ev = evaluator(knowledge, hierarchy, options)
-    records = read_records(files, options.validate, options.memory_bytes, progress)
-    return write_results((ev.evaluate(r) for r in records), knowledge, options, out)
+    merged = [0]
+    records = read_records(files, options.validate, options.memory_bytes, progress, options.merge_duplicates, merged)
+    summary = write_results((ev.evaluate(r) for r in records), knowledge, options, out)
+    summary.merged = merged[0]
+    return summary
 
 
 def write_results(results: Iterable[PatientResult], knowledge: Knowledge, options: Options, out: TextIO) -> Summary:
     """Write results in the chosen format (or the one explained patient); count them."""
     summary = Summary()
     writer = Writer(options.fmt, out, knowledge)
-    if options.explain is None:
-        writer.begin()
+    begun = False  # the document opens with its first patient: an input error before it leaves the output empty
     for result in results:
+        if not begun and options.explain is None:
+            writer.begin()
+            begun = True
         if options.strict:
             check_strict(result)
         summary.patients += 1
@@ -92,6 +99,8 @@ def write_results(results: Iterable[PatientResult], knowledge: Knowledge, option
             return Summary(1, int(bool(result.causes)), len(result.rejected), result.unlinked)
     if options.explain is not None:
         raise SmrKgError(f"no patient {options.explain!r} in the input", exit_code=1)
+    if not begun:
+        writer.begin()
     writer.end()
     return summary
 
@@ -100,7 +109,9 @@ def report(summary: Summary, stream: TextIO = sys.stderr) -> None:
     print(f"evaluated {summary.patients} patient{'s' if summary.patients != 1 else ''} "
           f"({summary.with_cause} with a cause of secondary MR); {summary.rejected} impossible value"
           f"{'s' if summary.rejected != 1 else ''} rejected (listed per patient in the output); "
-          f"{summary.unlinked} entries with no code the graph links", file=stream)
+          f"{summary.unlinked} entries with no code the graph links"
+          + (f"; {summary.merged} patient ids found in two inputs were merged (--merge-duplicates)" if summary.merged else ""),
+          file=stream)
 
 
 __all__ = ["Options", "Summary", "check_strict", "evaluator", "prepare", "report", "run_embedded", "write_results"]

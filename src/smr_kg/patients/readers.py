@@ -60,33 +60,81 @@ def input_files(inputs: Iterable[str | Path]) -> list[Path]:
 
 
 def read_records(files: list[Path], validate: str = "first", memory_bytes: int = DEFAULT_MEMORY_BYTES,
-                 progress: Callable[[int], None] | None = None) -> Iterator[PatientRecord]:
-    """Every patient of ``files``: Bundles one by one, then NDJSON/CSV patients pass by pass."""
+                 progress: Callable[[int], None] | None = None, merge_duplicates: bool = False,
+                 merged: list[int] | None = None) -> Iterator[PatientRecord]:
+    """Every patient of ``files``: Bundles one by one, then NDJSON/CSV patients pass by pass.
+
+    A patient's records must come from one input: one Bundle file, one CSV file, or the NDJSON
+    files of one directory (a Bulk Data export splits a patient over its resource files). The
+    same id in two inputs is refused naming both (two patients may share an id by accident, and
+    silently merging them mixes their records), unless ``merge_duplicates``: then they are merged
+    - Bundles are then held until the end - and ``merged[0]`` counts the merged patients.
+    """
     if validate not in VALIDATE_MODES:
         raise InputError(f"unknown --validate mode {validate!r} (choose from {', '.join(VALIDATE_MODES)})")
     tick = progress or (lambda n: None)
+    count = merged if merged is not None else [0]
     grouped = [f for f in files if file_kind(f) != "bundle"]
+    origin: dict[str, str] = {}
+    held: dict[str, PatientRecord] = {}
     for path in (f for f in files if file_kind(f) == "bundle"):
         text = _read_text(path)
         tick(path.stat().st_size)
-        yield from bundle_records(load_json(text, str(path)), str(path), validate)
-    if not grouped:
-        return
-    passes = max(1, math.ceil(sum(f.stat().st_size for f in grouped) / max(memory_bytes, 1)))
-    for part in range(passes):
-        records: dict[str, PatientRecord] = {}
-        for path in grouped:
-            rows = _ndjson_rows(path, validate, part, passes, tick) if file_kind(path) == "ndjson" \
-                else _csv_rows(path, part, passes, tick)
-            for key, entry in rows:
-                record = records.get(key)
-                if record is None:
-                    record = records[key] = PatientRecord(key)
-                if entry is None:
-                    record.skipped += 1
-                elif entry is not True:
-                    record.entries.append(entry)
-        yield from records.values()
+        for record in bundle_records(load_json(text, str(path)), str(path), validate):
+            if record.patient in origin:
+                _duplicate(origin[record.patient], str(path), merge_duplicates)
+                count[0] += 1
+                _merge(held[record.patient], record)
+            elif merge_duplicates:
+                origin[record.patient] = str(path)
+                held[record.patient] = record
+            else:
+                origin[record.patient] = str(path)
+                yield record
+    if grouped:
+        passes = max(1, math.ceil(sum(f.stat().st_size for f in grouped) / max(memory_bytes, 1)))
+        for part in range(passes):
+            records: dict[str, PatientRecord] = {}
+            sources: dict[str, str] = {}
+            for path in grouped:
+                source = str(path.parent) if file_kind(path) == "ndjson" else str(path)
+                rows = _ndjson_rows(path, validate, part, passes, tick) if file_kind(path) == "ndjson" \
+                    else _csv_rows(path, part, passes, tick)
+                for key, entry in rows:
+                    record = records.get(key)
+                    if record is None:
+                        record = records[key] = PatientRecord(key)
+                        sources[key] = source
+                        if key in origin:
+                            _duplicate(origin[key], source, merge_duplicates)
+                            count[0] += 1
+                    elif sources[key] != source:
+                        _duplicate(sources[key], source, merge_duplicates)
+                        sources[key] = source
+                        count[0] += 1
+                    if entry is None:
+                        record.skipped += 1
+                    elif entry is not True:
+                        record.entries.append(entry)
+            for key, record in records.items():
+                if key in held:
+                    yield _merge(held.pop(key), record)
+                else:
+                    yield record
+    yield from held.values()
+
+
+def _duplicate(first: str, second: str, merge: bool) -> None:
+    """Refuse a patient id seen in two inputs (the id itself is never printed: stderr gets no ids)."""
+    if not merge:
+        raise InputError(f"the same patient id is in two inputs, {first} and {second}: a patient's records "
+                         "must come from one input (give --merge-duplicates to merge them)")
+
+
+def _merge(into: PatientRecord, other: PatientRecord) -> PatientRecord:
+    into.entries.extend(other.entries)
+    into.skipped += other.skipped
+    return into
 
 
 def bundle_records(bundle: dict, where: str, validate: str = "first") -> Iterator[PatientRecord]:
