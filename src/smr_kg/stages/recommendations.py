@@ -150,9 +150,10 @@ class _Compiler:
         grade = notations.get(row.text(column))
         if grade is None:
             scale = self.terms.label(scheme)
-            known = ", ".join(repr(n) for n in sorted(notations, key=lambda n: (n == NOT_VERIFIED, n)))
+            rank = {n: int(str(self.terms.value(g, SMR.rank) or 99)) for n, g in notations.items()}
+            known = ", ".join(repr(n) for n in sorted(notations, key=lambda n: (n == NOT_VERIFIED, rank[n], n)))
             raise row.fail(column, f"{row.text(column)!r} is not a {'class' if column == 'class' else 'level'} "
-                                   f"of the {scale} scale, on which {row.text('guideline')} grades "
+                                   f"of the {scale}, on which {row.text('guideline')} grades "
                                    f"(use {known})")
         return grade
 
