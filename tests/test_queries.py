@@ -37,7 +37,7 @@ SNOMED = "http://snomed.info/id/"
 
 def test_every_competency_question_has_a_named_query_plus_the_evidence_pattern() -> None:
     names = {q.name for q in list_queries()}
-    assert names == set(COMPETENCY_QUESTIONS) | {"assertion-evidence", "held-out-claims"}
+    assert names == set(COMPETENCY_QUESTIONS) | {"assertion-evidence", "held-out-claims", "recommendations", "guideline-divergence"}
 
 
 @pytest.mark.parametrize("query", list_queries(), ids=lambda q: q.name)
@@ -282,22 +282,25 @@ def test_cq5_therapies_with_guideline_grades(store) -> None:
     rows = answer(store, "therapies")
     graded = {(r["therapy"], r.get("classOfRecommendation"), r.get("levelOfEvidence")) for r in rows}
     gdmt, teer, crt = (term(store, n) for n in ("guideline-directed medical therapy", "TEER", "cardiac resynchronization therapy"))
-    assert (gdmt, SMR.COR_1, SMR.LOE_NotVerified) in graded  # 2020 ACC/AHA: optimise GDMT first; LOE unverified
-    assert (teer, SMR.COR_2a, SMR.LOE_B_R) in graded       # 2020 ACC/AHA: TEER 2a, B-R
+    # 2020 ACC/AHA: its grades were never read in the guideline's own text, so not verified
+    assert (gdmt, SMR.COR_NotVerified, SMR.LOE_NotVerified) in graded
+    assert (teer, SMR.COR_NotVerified, SMR.LOE_NotVerified) in graded
+    assert (teer, SMR.ESC_Class_I, SMR.ESC_Level_A) in graded     # 2025 ESC/EACTS: TEER I, A (ventricular SMR)
     for surgery in ("surgical mitral valve repair", "mitral valve replacement"):
-        assert (term(store, surgery), SMR.COR_2a, SMR.LOE_B_NR) in graded   # with CABG, 2a B-NR
+        assert (term(store, surgery), SMR.ESC_Class_I, SMR.ESC_Level_B) in graded   # 2025 ESC: with CABG, I B
     assert term(store, "coronary revascularization") in column(rows, "therapy")
     # Regression (issue 9, item 4): the 2014/2017 grades are superseded, shown only on request
     assert column(rows, "currency") == {SMR.Current}
     assert (crt, SMR.COR_1, SMR.LOE_A) not in graded       # 2014 AHA/ACC: CRT I, A (superseded)
     old = answer(store, "therapies", currency="smr:Superseded")
     assert (crt, SMR.COR_1, SMR.LOE_A) in {(r["therapy"], r.get("classOfRecommendation"), r.get("levelOfEvidence")) for r in old}
-    assert column(old, "supersededBy") == {term(store, "2020 ACC/AHA valvular heart disease guideline")}
+    assert column(old, "supersededBy") == {term(store, "2020 ACC/AHA valvular heart disease guideline"),
+                                           term(store, "2025 ESC/EACTS valvular heart disease guidelines")}
     kinds = {(r["therapy"], r.get("kind")) for r in rows}
     assert (gdmt, term(store, "medical therapy")) in kinds
     assert (teer, term(store, "transcatheter intervention")) in kinds
     assert (crt, term(store, "device therapy")) in kinds
-    assert rows[0]["classOfRecommendation"] == SMR.COR_1   # strongest recommendations first
+    assert rows[0]["classOfRecommendation"] in {SMR.COR_1, SMR.ESC_Class_I}   # strongest recommendations first
 
 
 def test_cq6_teer_criteria_per_the_2020_guideline(store) -> None:
@@ -436,7 +439,8 @@ def test_cq14_evidence_for_an_assertion(store) -> None:
 def test_cq14_evidence_for_a_therapy_includes_its_grade(store) -> None:
     rows = answer(store, "evidence-for", subject="TEER", object="secondary mitral regurgitation")
     graded = {(r["classOfRecommendation"], r["levelOfEvidence"]) for r in rows if "recommendation" in r}
-    assert (SMR.COR_2a, SMR.LOE_B_R) in graded
+    assert (SMR.COR_NotVerified, SMR.LOE_NotVerified) in graded   # 2020 ACC/AHA, grade not verified
+    assert (SMR.ESC_Class_IIa, SMR.ESC_Level_B) in graded         # 2021 ESC/EACTS
     assert SMR.treats in column(rows, "property")
 
 

@@ -270,7 +270,8 @@ def _rank(ctx: Context, fields: Fields) -> int:
     return int(ranks[0]) if ranks else 99
 
 
-def _grade(ctx: Context, fields: Fields) -> str:
+def grade_text(ctx: Context, fields: Fields) -> str:
+    """"class of recommendation I, level of evidence A": each grade by its notation on its own scale."""
     parts = []
     for prop, name in ((SMR.classOfRecommendation, "class of recommendation"), (SMR.levelOfEvidence, "level of evidence")):
         value = first_iri(fields.get(prop))
@@ -283,7 +284,7 @@ def _grade(ctx: Context, fields: Fields) -> str:
 
 def _grade_heading(ctx: Context, fields: Fields) -> str:
     sources = ", ".join(ctx.facts.source(s).label for s in iris(fields.get(DCTERMS.source)))
-    grade = _grade(ctx, fields) or "ungraded"
+    grade = grade_text(ctx, fields) or "ungraded"
     return f"{capital(grade)}" + (f" ({sources})" if sources else "")
 
 
@@ -295,7 +296,7 @@ def _recommendation_sentence(ctx: Context, fields: Fields) -> str:
         therapies = join(ctx.label(t) for t in iris(fields.get(SMR.recommendedIntervention)))
         conditions = iris(fields.get(SMR.forCondition))
         text = therapies + (f" for {join(ctx.label(c) for c in conditions)}" if conditions else "")
-    grade = _grade(ctx, fields)
+    grade = grade_text(ctx, fields)
     replaced_by = first_iri(fields.get(SMR.supersededBy))
     if SMR.Superseded in iris(fields.get(SMR.recommendationStatus)):
         grade += f"; superseded by the {ctx.facts.source(replaced_by).label}" if replaced_by else "; superseded"

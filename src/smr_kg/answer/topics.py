@@ -6,6 +6,7 @@ the list of topics -- what ``smr-kg answer TOPIC`` accepts -- reads as one table
 
 from __future__ import annotations
 
+from .grades import grades_by_society
 from .model import SMR_CLASS, TEER, Topic
 from .sections import (
     causes_by_mechanism, mechanism_chain, structures, epidemiology, associated_conditions, therapies_by_kind, response_by_subtype, teer_eligibility, prognosis, held_out, held_out_causes, held_out_treatment, held_out_prognosis, causes_summary, mechanisms_summary, treatment_summary, teer_summary, prognosis_summary,
@@ -25,7 +26,7 @@ TOPICS: dict[str, Topic] = {
     ),
     "treatment": Topic(
         lambda f: f"How is {f.label(SMR_CLASS)} treated?",
-        (therapies_by_kind, response_by_subtype, teer_eligibility, held_out_treatment),
+        (therapies_by_kind, grades_by_society, response_by_subtype, teer_eligibility, held_out_treatment),
         treatment_summary,
     ),
     "teer-eligibility": Topic(

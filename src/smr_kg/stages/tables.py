@@ -17,7 +17,7 @@ from rdflib import Graph
 
 from ..errors import InputError
 from ..rdf.triples import TripleSet
-from . import claims
+from . import claims, recommendations
 from .rows import Row, is_table, read_table
 
 
@@ -48,6 +48,8 @@ KINDS: tuple[Kind, ...] = (
     Kind("seed-excerpt", claims.EXCERPT_COLUMNS, claims.EXCERPT_COLUMNS + ("section", "seed_ref"), _excerpts),
     Kind("claims", claims.REQUIRED, claims.COLUMNS,
          lambda tables, rows: claims.compile_claims(tables.graph, rows, tables.excerpts)),
+    Kind("recommendations", recommendations.REQUIRED, recommendations.COLUMNS,
+         lambda tables, rows: recommendations.compile_recommendations(tables.graph, rows)),
 )
 """The kinds in compile order; a header is of the first kind whose required columns it has."""
 
