@@ -51,7 +51,7 @@ from .rows import Row, Terms, iri
 COLUMNS = ("id", "trial", "design", "n", "population", "intervention", "comparator", "endpoint", "primary",
            "follow_up", "measure", "estimate", "ci_low", "ci_high", "p", "quote", "quote_location",
            "evidence", "see_also", "note")
-REQUIRED = ("id", "trial", "endpoint", "measure", "estimate", "ci_low", "ci_high", "quote")
+REQUIRED = ("id", "trial", "intervention", "endpoint", "measure", "estimate", "ci_low", "ci_high", "quote")
 """The columns that make a table a trial-results table (no other kind has ``estimate``)."""
 
 MEASURES: dict[str, tuple[str, bool]] = {
@@ -96,13 +96,12 @@ def compile_results(graph: Graph | TripleSet, rows: list[Row]) -> TripleSet:
             (result, DCTERMS.source, trial),
             (result, SMR.evidenceType, evidence),
             (result, SMR.effectMeasure, Literal(measure)),
-            (result, SMR.effectEstimate, Literal(estimate)),
-            (result, SMR.ciLower, Literal(low)),
-            (result, SMR.ciUpper, Literal(high)),
+            (result, SMR.effectEstimate, number(estimate)),
+            (result, SMR.ciLower, number(low)),
+            (result, SMR.ciUpper, number(high)),
             (result, SMR.quote, Literal(quote)),
+            (result, SMR.trialIntervention, terms.term(row, "intervention", therapies, "therapy class")),
         ]
-        if row.text("intervention"):
-            out.append((result, SMR.trialIntervention, terms.term(row, "intervention", therapies, "therapy class")))
         if row.text("comparator"):
             out.append((result, SMR.trialComparator, _comparator(terms, row, therapies)))
         out += _optional_numbers(row, result)
@@ -134,6 +133,12 @@ def decimal(row: Row, column: str, text: str | None = None) -> Decimal:
     if value is None or not value.is_finite() or not re.fullmatch(r"-?\d+(\.\d+)?", text):
         raise row.fail(column, f"{text!r} is not a number (write it as printed, e.g. 0.53)")
     return value
+
+
+def number(value: Decimal) -> Literal:
+    """``value`` as an ``xsd:decimal`` in its canonical form (``0.70`` -> ``0.7``, ``1.0`` -> ``1``),
+    the form SPARQL stores such as Oxigraph keep, so every engine returns the same term."""
+    return Literal(format(value.normalize(), "f"), datatype=XSD.decimal)
 
 
 def _numbers(row: Row) -> tuple[str, Decimal, Decimal, Decimal]:
@@ -195,8 +200,8 @@ def _optional_numbers(row: Row, result: URIRef) -> list[Triple]:
         value = decimal(row, "p", text.lstrip("<").strip())
         if not 0 <= value <= 1:
             raise row.fail("p", f"a P value is between 0 and 1, not {text}")
-        out.append((result, SMR.pValueBelow if below else SMR.pValue, Literal(value)))
+        out.append((result, SMR.pValueBelow if below else SMR.pValue, number(value)))
     return out
 
 
-__all__ = ["COLUMNS", "MEASURES", "REQUIRED", "compile_results", "decimal"]
+__all__ = ["COLUMNS", "MEASURES", "REQUIRED", "compile_results", "decimal", "number"]
