@@ -37,7 +37,8 @@ SNOMED = "http://snomed.info/id/"
 
 def test_every_competency_question_has_a_named_query_plus_the_evidence_pattern() -> None:
     names = {q.name for q in list_queries()}
-    assert names == set(COMPETENCY_QUESTIONS) | {"assertion-evidence", "held-out-claims", "recommendations", "guideline-divergence"}
+    assert names == set(COMPETENCY_QUESTIONS) | {"assertion-evidence", "held-out-claims", "recommendations",
+                                                 "guideline-divergence", "trial-results"}
 
 
 @pytest.mark.parametrize("query", list_queries(), ids=lambda q: q.name)
@@ -424,6 +425,22 @@ def test_cq13_proportionality(store) -> None:
     assert column(rows, "status") == {SMR.Hypothesis}
     assert SMR.Lindenfeld2021 in column(rows, "counterEvidence")
     assert all(r.get("definition") and r.get("source") for r in rows)
+
+
+def test_trial_results_give_each_estimate_with_its_interval_and_publication(store) -> None:
+    rows = answer(store, "trial-results")
+    assert len({r["trial"] for r in rows}) >= 6
+    for row in rows:
+        low, estimate, high = (float(row[v]) for v in ("ciLower", "estimate", "ciUpper"))
+        assert low <= estimate <= high and row["estimate"].datatype == XSD.decimal
+        assert "doi" in row or "pmid" in row
+    by_trial = {(r["trial"], str(r["endpoint"]), str(r["followUp"])): r for r in rows}
+    coapt = by_trial[(SMR.COAPT2023FiveYear, "death from any cause", "5 years")]
+    assert (str(coapt["estimate"]), str(coapt["ciLower"]), str(coapt["ciUpper"])) == ("0.72", "0.58", "0.89")
+    mitra = by_trial[(SMR.MITRAFR2019TwoYear, "death from any cause", "24 months")]
+    assert str(mitra["pmid"]) == "31476260" and float(mitra["ciUpper"]) > 1
+    teer = answer(store, "trial-results", therapy="transcatheter edge-to-edge repair")
+    assert {r["trial"] for r in teer} == {SMR.COAPT2021ThreeYear, SMR.COAPT2023FiveYear, SMR.MITRAFR2019TwoYear}
 
 
 def test_cq14_evidence_for_an_assertion(store) -> None:

@@ -4,7 +4,8 @@ A curator adds a claim, a seed excerpt (and, as the kinds grow, a recommendation
 trial result) as one row of a ``.tsv`` file in ``ontology/`` or given with ``--input``. Which kind
 a table is follows from its header, not its name, so users may name their files as they like.
 Kinds are compiled in the order of :data:`KINDS`: a later kind may refer to what an earlier one
-declared (a claim to a seed excerpt's key), and every kind sees all the RDF read with it.
+declared (a claim to a seed excerpt's key, a trial result to a claim), and every kind sees all
+the RDF read with it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from rdflib import Graph
 
 from ..errors import InputError
 from ..rdf.triples import TripleSet
-from . import claims, recommendations
+from . import claims, recommendations, trials
 from .rows import Row, is_table, read_table
 
 
@@ -50,6 +51,8 @@ KINDS: tuple[Kind, ...] = (
          lambda tables, rows: claims.compile_claims(tables.graph, rows, tables.excerpts)),
     Kind("recommendations", recommendations.REQUIRED, recommendations.COLUMNS,
          lambda tables, rows: recommendations.compile_recommendations(tables.graph, rows)),
+    Kind("trial-results", trials.REQUIRED, trials.COLUMNS,
+         lambda tables, rows: trials.compile_results(tables.graph, rows)),
 )
 """The kinds in compile order; a header is of the first kind whose required columns it has."""
 
@@ -72,11 +75,13 @@ def compile_tables(graph: Graph | TripleSet, paths: Iterable[Path]) -> TripleSet
         rows[kind.name].extend(table)
     tables = Tables(graph, {})
     out = TripleSet()
-    for kind in KINDS:
+    for index, kind in enumerate(KINDS):
         if rows[kind.name]:
             compiled = kind.compile(tables, rows[kind.name])
             out += compiled
-            if len(compiled) and kind is not KINDS[-1]:
+            # Copy the graph only for a later kind that will read it (a 50,000-row claims table
+            # with no trial results after it costs nothing more).
+            if len(compiled) and any(rows[later.name] for later in KINDS[index + 1:]):
                 tables.graph = TripleSet([*tables.graph, *compiled])
     return out
 
