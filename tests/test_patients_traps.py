@@ -138,3 +138,43 @@ def test_the_same_patient_id_in_two_inputs_is_refused_naming_both_or_merged_when
 
     (patient,) = json.loads(out)["patients"]
     assert patient["mitral_regurgitation"]["kind"] == "secondary"  # DCM from one file, MR from the other
+
+
+def test_fhir_defects_are_reported_per_record_and_the_rest_is_processed(run_cli, tmp_path):
+    import json
+
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [
+        {"fullUrl": "urn:uuid:d1", "resource": {"resourceType": "Patient", "id": "d1"}},
+        {"resource": {"resourceType": "Observation", "id": "orphan", "status": "final",
+                      "code": {"coding": [{"system": "http://loinc.org", "code": "10230-1"}]},
+                      "valueQuantity": {"value": 30, "unit": "%", "system": "http://unitsofmeasure.org", "code": "%"}}},
+        {"resource": {"resourceType": "Frobnicator", "id": "x"}},
+        {"resource": {"resourceType": "Condition", "id": "c1", "subject": {"reference": "urn:uuid:d1"},
+                      "code": {"coding": [{"system": "http://example.org/local-codes", "code": "DCM-7"}]}}},
+        {"resource": {"resourceType": "Condition", "id": "c2", "subject": {"reference": "urn:uuid:d1"},
+                      "code": {"coding": [{"system": "http://snomed.info/sct", "code": "48724001"}]}}},
+        {"resource": {"resourceType": "Condition", "id": "c3", "subject": {"reference": "urn:uuid:d1"},
+                      "code": {"coding": [{"system": "http://snomed.info/sct", "code": "399020009"}]}}},
+    ]}
+    path = tmp_path / "defects.json"
+    path.write_text(json.dumps(bundle))
+    report = tmp_path / "issues.jsonl"
+    code, out, err = run_cli("patients", str(path), "--format", "json", "--validate", "none", "--report", str(report))
+    assert code == 0, err
+    (patient,) = json.loads(out)["patients"]
+    problems = " | ".join(i["problem"] for i in patient["issues"])
+    assert "no subject" in problems and "not a FHIR R4 resource type" in problems
+    assert "example.org/local-codes" in problems and "check digit" in problems
+    assert [c["cause"]["id"] for c in patient["causes"]] == ["smr:DilatedCardiomyopathy"]  # the rest is processed
+    assert "4 input issues" in err
+    lines = [json.loads(line) for line in report.read_text().splitlines()]
+    assert len(lines) == 4 and {line["patient"] for line in lines} == {"d1"}
+    code, _, err = run_cli("patients", str(path), "--report", str(report), "--quiet")
+    assert code == 2 and "already exists" in err
+
+
+def test_the_eroa_to_lvedv_ratio_is_reported_as_a_hypothesis_not_classified(results):
+    p = results["t-proportion"].proportionality  # EROA 0.35 cm2 = 35 mm2, LVEDV 175 mL
+    assert p["ratio_mm2_per_ml"] == pytest.approx(0.2) and p["status"] == "hypothesis"
+    assert p["framework"] == "smr:Grayburn2019"
+    assert results["t-no-mr"].proportionality is None

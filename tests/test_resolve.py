@@ -52,10 +52,11 @@ def test_a_code_resolves_to_its_own_concept_not_to_narrower_ones(store) -> None:
 
 
 def test_a_code_that_is_only_broader_does_not_denote_the_concept(store) -> None:
-    """399020009's FSN is congestive cardiomyopathy (facts.md 7.6): only broader than DCM here."""
+    """ICD-10-CM I48 covers atrial fibrillation and flutter: only broader than AF here.
+    (SNOMED CT 399020009 was the example until issue 20 made it a close match of DCM.)"""
     with pytest.raises(TermNotFound) as error:
-        resolve_term(store, "SNOMEDCT:399020009")
-    assert "smr:DilatedCardiomyopathy" in error.value.message
+        resolve_term(store, "ICD10CM:I48")
+    assert "smr:AtrialFibrillation" in error.value.message
 
 
 def test_an_unknown_label_lists_the_closest_candidates(store) -> None:

@@ -38,6 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--merge-duplicates", action="store_true",
                    help="merge a patient id found in two inputs (by default that is an error, exit 2, naming both inputs); "
                         "Bundles are then held in memory until the end")
+    p.add_argument("--report", type=Path, metavar="FILE", default=None,
+                   help="write every input issue (unknown code system, bad SCTID check digit, non-numeric value, "
+                        "resource without subject or of no FHIR type) as JSON lines with its patient; a new file only")
     p.add_argument("--strict", action="store_true", help="stop at the first impossible value (exit 2), naming patient and field")
     p.add_argument("--engine", choices=("embedded", "spark"), default="embedded", help="embedded (default) or Apache Spark")
     p.add_argument("--spark-master", default=None, metavar="URL",
@@ -55,12 +58,14 @@ def run(args: argparse.Namespace) -> int:
 
     if args.memory < 1:
         raise InputError(f"--memory must be at least 1 MB (got {args.memory})")
+    if args.report is not None and args.report.exists():
+        raise InputError(f"{args.report}: already exists; --report writes a new file only")
     files = input_files(args.inputs)
     output = open_output(args, files)
     options = Options(fmt=output_format(args, output, SUFFIXES), explain=args.explain, held_out=args.contested,
                       superseded=args.all_recommendations, validate=args.validate,
                       memory_bytes=args.memory << 20, snomed_hierarchy=args.snomed_hierarchy, strict=args.strict,
-                      merge_duplicates=args.merge_duplicates)
+                      merge_duplicates=args.merge_duplicates, report=args.report)
     store = open_store()
     with output.stream() as out, _progress(files, args.quiet) as tick:
         if args.engine == "spark":

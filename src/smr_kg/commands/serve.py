@@ -8,6 +8,8 @@ import sys
 
 from ..serve import DEFAULT_HOST, DEFAULT_MAX_BYTES, DEFAULT_PORT, DEFAULT_TIMEOUT
 
+CDS_PREFIX = "/cds-services"
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -43,10 +45,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--timeout and --max-result-bytes must be positive, --workers 0 or more")
     options = ServeOptions(args.host, args.port, args.timeout, args.max_result_bytes, args.workers,
                            tuple(args.cors), args.quiet)
-    server = start(options)
+    server = start(options, mounts={CDS_PREFIX: cds_application()})
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl-C
-    print(f"smr-kg: SPARQL endpoint at {server.url}/sparql, query page at {server.url}/ (Ctrl-C stops)",
-          file=sys.stderr, flush=True)
+    print(f"smr-kg: SPARQL endpoint at {server.url}/sparql, query page at {server.url}/, "
+          f"CDS Hooks services at {server.url}{CDS_PREFIX} (Ctrl-C stops)", file=sys.stderr, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -54,6 +56,30 @@ def run(args: argparse.Namespace) -> int:
     finally:
         stop(server)
     return 0
+
+
+def cds_application():
+    """The CDS Hooks service (smr_kg.patients.cds) as a mounted application of the server: this
+    command is where serve and patients meet, so neither package imports the other."""
+    import json
+
+    from ..patients.cds import CdsService
+    from ..patients.knowledge import read_knowledge
+    from ..patients.pipeline import Options, evaluator
+    from ..serve.server import AppRequest, AppResponse
+    from ..store import open_store
+
+    def build():
+        knowledge = read_knowledge(open_store())
+        return knowledge, evaluator(knowledge, None, Options())
+
+    service = CdsService(build)
+
+    def app(request: AppRequest) -> AppResponse:
+        status, body = service.handle(request.method, request.path, request.body)
+        return AppResponse(status, "application/json", json.dumps(body, ensure_ascii=False).encode("utf-8"))
+
+    return app
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -27,6 +27,7 @@ import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..knowledge.facts import curie
 from ..rdf.vocab import SMR
 from .applicability import NOT_APPLICABLE, UNDECIDED, Applicability, Mechanism, applicability, mechanism
 from .knowledge import Chain, Criterion, Knowledge, Recommendation
@@ -98,6 +99,11 @@ class PatientResult:
     """Impossible values: the resource and field they came from, and why."""
     unlinked: int = 0
     skipped: int = 0
+    proportionality: dict | None = None
+    """The EROA/LVEDV ratio when both are measured (Grayburn 2019 framework, a hypothesis)."""
+    issues: list[dict] = field(default_factory=list)
+    """Defects of the input (source, problem): unknown code systems, bad SCTIDs, values that are
+    not numbers, resources without a subject or of no FHIR type."""
 
 
 class Evaluator:
@@ -112,7 +118,8 @@ class Evaluator:
         self.observable_codes = {concept for links in knowledge.codes.values() for concept, _ in links}
 
     def evaluate(self, record: PatientRecord) -> PatientResult:
-        result = PatientResult(record.patient, skipped=record.skipped)
+        result = PatientResult(record.patient, skipped=record.skipped,
+                               issues=[{"source": i.source, "problem": i.problem} for i in record.issues])
         measurements: dict[str, list[tuple[str, int, Entry]]] = defaultdict(list)
         for order, entry in enumerate(record.entries):
             pairs = sorted({(link, code) for code in entry.codes for link in self.linker.links(code)},
@@ -134,6 +141,8 @@ class Evaluator:
             return self._verdict(criterion, measurements, result)
 
         mr = result.mechanism = mechanism(self.k, result.findings, result.causes, set(measurements), judge)
+        if mr.kind in ("secondary", "mixed", "undetermined"):
+            result.proportionality = self._proportionality(measurements)
         context = self._context(result)
         for rec in self.recommendations:
             applies = applicability(self.k, rec, mr, result.pattern, result.findings, result.causes, judge)
@@ -185,6 +194,28 @@ class Evaluator:
         text = f"{name} {reading.value:g} {criterion.unit} {'meets' if ok else 'does not meet'} " \
                f"{criterion.comparator} {criterion.value:g} {criterion.unit}"
         return Verdict(criterion, MET if ok else NOT_MET, text, reading.value, entry.source)
+
+    def _proportionality(self, measurements: dict) -> dict | None:
+        """EROA (mm2) / LVEDV (mL) from the latest usable values, with the framework's standing.
+
+        The ratio is reported, not classified: the framework (proportionate vs disproportionate
+        SMR) is a hypothesis in this graph, and the sources read give example ranges (EROA
+        0.3-0.4 cm2 with LVEDV 160-200 mL), not a validated cut-off."""
+        eroa = self._latest(str(SMR.EffectiveRegurgitantOrificeArea), "mm2", measurements)
+        lvedv = self._latest(str(SMR.LeftVentricularEndDiastolicVolume), "mL", measurements)
+        if eroa is None or lvedv is None or lvedv <= 0:
+            return None
+        return {"eroa_mm2": round(eroa, 3), "lvedv_ml": round(lvedv, 3), "ratio_mm2_per_ml": round(eroa / lvedv, 4),
+                "framework": curie(SMR.Grayburn2019), "status": "hypothesis",
+                "note": "EROA out of proportion to LV end-diastolic volume is the framework's disproportionate SMR; "
+                        "no validated cut-off is in the graph, so the ratio is not classified"}
+
+    def _latest(self, observable: str, unit: str, measurements: dict) -> float | None:
+        found = measurements.get(observable)
+        if not found:
+            return None
+        _, _, entry = max(found, key=lambda m: (m[0], m[1]))
+        return read_value(entry.value, entry.unit, unit, self.k.guards.get(observable), entry.raw_value).value
 
     def _context(self, result: PatientResult) -> str:
         accepted = [c for c in result.causes if any(not ch.held_out for ch in c.chains)]

@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from ..errors import InputError
-from .model import Entry, code_iri
+from ..rdf.sctid import check_sctid
+from .model import SYSTEMS, Entry, Issue, code_iri
 
 UCUM = "http://unitsofmeasure.org"
 READ_TYPES = ("Patient", "Condition", "Observation", "Procedure", "MedicationRequest")
@@ -53,13 +54,19 @@ def reference_id(reference: object) -> str | None:
     return text.rsplit("/", 1)[-1]
 
 
-def entries(resource: dict, where: str) -> Iterator[Entry | None]:
+def entries(resource: dict, where: str) -> Iterator[Entry | Issue | None]:
     """The entries of one resource (an Observation with components gives several); None for a
-    dropped resource (so callers can count it). A Patient gives nothing."""
+    dropped resource (so callers can count it); an :class:`Issue` for each defect found (an
+    unknown code system, a bad SCTID check digit, a value that is not a number). A Patient gives
+    nothing; a resource of no FHIR type gives one issue."""
     kind = _KIND.get(resource.get("resourceType", ""))
     if kind is None:
+        if not is_fhir_type(resource.get("resourceType")):
+            yield Issue(f"{resource.get('resourceType')!r}/{resource.get('id', '?')} ({where})",
+                        "not a FHIR R4 resource type: not read")
         return
     source = f"{resource['resourceType']}/{resource.get('id', '?')} ({where})"
+    yield from code_issues(resource, source)
     status = _status(resource)
     if status in DROPPED_STATUSES:
         yield None
@@ -75,6 +82,8 @@ def entries(resource: dict, where: str) -> Iterator[Entry | None]:
                 yield None
                 continue
             value, unit, raw = _quantity(part.get("valueQuantity"))
+            if raw is not None:
+                yield Issue(source, f"value {raw!r} is not a number")
             yield Entry("observation", codes, source, date, value, unit, "", raw)
         return
     concept = resource.get("medicationCodeableConcept") if kind == "medication" else resource.get("code")
@@ -85,6 +94,44 @@ def entries(resource: dict, where: str) -> Iterator[Entry | None]:
     date = _first_text(resource, "onsetDateTime", "recordedDate", "performedDateTime", "authoredOn") \
         or _period_start(resource, "performedPeriod") or _period_start(resource, "onsetPeriod")
     yield Entry(kind, codes, source, date, status="resolved" if status in PAST_STATUSES else status)
+
+
+def code_issues(resource: dict, source: str) -> Iterator[Issue]:
+    """Codings smr-kg cannot use: of a system it does not read, or an invalid SNOMED CT id."""
+    concepts = [resource.get(k) for k in ("code", "medicationCodeableConcept")]
+    concepts += [c.get("code") for c in resource.get("component") or () if isinstance(c, dict)]
+    for concept in concepts:
+        for coding in (concept.get("coding") or ()) if isinstance(concept, dict) else ():
+            if not isinstance(coding, dict):
+                continue
+            system, code = _text(coding.get("system")), _text(coding.get("code"))
+            if not code:
+                continue
+            problem = coding_problem(system, code)
+            if problem:
+                yield Issue(source, problem)
+
+
+def coding_problem(system: str | None, code: str) -> str | None:
+    """Why a (system, code) pair cannot be linked, or None: the shared rule of FHIR and CSV input."""
+    if code_iri(system, code) is None:
+        return f"code {code} of system {system or '(none)'!r} not read: smr-kg reads SNOMED CT, ICD-10-CM, " \
+               "LOINC and smr codes"
+    if SYSTEMS.get((system or "").strip().rstrip("/").lower(), "").startswith("http://snomed.info/"):
+        why = check_sctid(code)
+        if why:
+            return f"SNOMED CT code {code}: {why}"
+    return None
+
+
+@lru_cache(maxsize=None)
+def is_fhir_type(kind: object) -> bool:
+    """Whether ``kind`` names a FHIR R4 resource type (fhir.resources has a model for each)."""
+    import importlib.util
+
+    if not isinstance(kind, str) or not kind.isidentifier() or not kind[:1].isupper():
+        return False
+    return importlib.util.find_spec(f"fhir.resources.R4B.{kind.lower()}") is not None
 
 
 def validate(resource: dict, where: str) -> None:
@@ -167,4 +214,4 @@ def _text(value: object) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-__all__ = ["READ_TYPES", "entries", "patient_key", "reference_id", "validate"]
+__all__ = ["READ_TYPES", "code_issues", "coding_problem", "entries", "is_fhir_type", "patient_key", "reference_id", "validate"]

@@ -47,6 +47,18 @@ class Entry:
     """The value as written, when it was not a number (reported as unusable)."""
 
 
+@dataclass(frozen=True)
+class Issue:
+    """A defect of the input found while reading it: where (resource or CSV line) and what.
+
+    Defects are reported, never silently dropped nor guessed at: a code system smr-kg does not
+    read, a SNOMED CT code whose check digit is wrong, a value that is not a number, a resource
+    of no FHIR type or without a subject."""
+
+    source: str
+    problem: str
+
+
 @dataclass
 class PatientRecord:
     """Everything read for one patient."""
@@ -55,6 +67,7 @@ class PatientRecord:
     entries: list[Entry] = field(default_factory=list)
     skipped: int = 0
     """Entries dropped on reading: entered in error, refuted, cancelled, or without any code."""
+    issues: list[Issue] = field(default_factory=list)
 
 
 def code_iri(system: str | None, code: str | None) -> str | None:
@@ -65,4 +78,4 @@ def code_iri(system: str | None, code: str | None) -> str | None:
     return prefix + code.strip() if prefix else None
 
 
-__all__ = ["Entry", "KINDS", "PatientRecord", "SYSTEMS", "code_iri"]
+__all__ = ["Entry", "Issue", "KINDS", "PatientRecord", "SYSTEMS", "code_iri"]

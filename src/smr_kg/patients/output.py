@@ -120,6 +120,8 @@ def patient_json(result: PatientResult, k: Knowledge) -> dict:
             "criteria": [verdict_json(v) for v in ev.verdicts],
         } for ev in result.evaluations],
         "rejected": result.rejected,
+        "proportionality": result.proportionality,
+        "issues": result.issues,
         "unlinked_entries": result.unlinked,
         "skipped_entries": result.skipped,
     }
@@ -200,6 +202,10 @@ def explain(result: PatientResult, k: Knowledge) -> str:
     if result.mechanism:
         out.append(f"Mitral regurgitation: {result.mechanism.kind} - {result.mechanism.reason}")
         out.append(f"Phenotype by measurements: {result.mechanism.phenotype} - {result.mechanism.phenotype_reason}")
+    if result.proportionality:
+        p = result.proportionality
+        out.append(f"Proportionality (hypothesis, {p['framework']}): EROA {p['eroa_mm2']:g} mm2 / LVEDV "
+                   f"{p['lvedv_ml']:g} mL = {p['ratio_mm2_per_ml']:g} mm2/mL (not classified: no validated cut-off)")
     out.append("")
     for ev in result.evaluations:
         rec = ev.recommendation
@@ -215,6 +221,8 @@ def explain(result: PatientResult, k: Knowledge) -> str:
         out.append("")
     for r in result.rejected:
         out.append(f"Rejected: {r['source']} {r['field']} ({r['observable']}): {r['problem']}")
+    for issue in result.issues:
+        out.append(f"Input issue: {issue['source']}: {issue['problem']}")
     if numbers:
         out += ["", "Sources:"]
         for source, n in sorted(numbers.items(), key=lambda item: item[1]):

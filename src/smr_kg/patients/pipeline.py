@@ -7,9 +7,10 @@ functions, so both engines give the same verdicts.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -34,6 +35,12 @@ class Options:
     snomed_hierarchy: Path | None = None
     strict: bool = False
     merge_duplicates: bool = False
+    report: Path | None = None
+    """Where to write every input issue (JSON lines with the patient); stderr shows the first few."""
+
+
+SHOWN = 5
+"""Input issues shown on stderr; the rest are counted (all are in the JSON output and --report)."""
 
 
 @dataclass
@@ -45,6 +52,8 @@ class Summary:
     rejected: int = 0
     unlinked: int = 0
     merged: int = 0
+    issues: int = 0
+    first_issues: list[str] = field(default_factory=list)
 
 
 def prepare(store, options: Options) -> tuple[Knowledge, SnomedHierarchy | None]:
@@ -81,6 +90,7 @@ def write_results(results: Iterable[PatientResult], knowledge: Knowledge, option
     """Write results in the chosen format (or the one explained patient); count them."""
     summary = Summary()
     writer = Writer(options.fmt, out, knowledge)
+    report = open(options.report, "w", encoding="utf-8") if options.report else None
     begun = False  # the document opens with its first patient: an input error before it leaves the output empty
     for result in results:
         if not begun and options.explain is None:
@@ -92,6 +102,12 @@ def write_results(results: Iterable[PatientResult], knowledge: Knowledge, option
         summary.with_cause += bool(result.causes)
         summary.rejected += len(result.rejected)
         summary.unlinked += result.unlinked
+        summary.issues += len(result.issues)
+        for issue in result.issues[:max(0, SHOWN - len(summary.first_issues))]:
+            summary.first_issues.append(f"{issue['source']}: {issue['problem']}")
+        if report is not None:
+            for issue in result.issues:
+                report.write(json.dumps({"patient": result.patient, **issue}, ensure_ascii=False) + "\n")
         if options.explain is None:
             writer.write(result)
         elif result.patient == options.explain:
@@ -102,16 +118,26 @@ def write_results(results: Iterable[PatientResult], knowledge: Knowledge, option
     if not begun:
         writer.begin()
     writer.end()
+    if report is not None:
+        report.close()
     return summary
 
 
-def report(summary: Summary, stream: TextIO = sys.stderr) -> None:
+def report(summary: Summary, stream: TextIO | None = None) -> None:
+    """The closing lines on stderr (read when called: a default bound at import would outlive it)."""
+    stream = stream or sys.stderr
     print(f"evaluated {summary.patients} patient{'s' if summary.patients != 1 else ''} "
           f"({summary.with_cause} with a cause of secondary MR); {summary.rejected} impossible value"
           f"{'s' if summary.rejected != 1 else ''} rejected (listed per patient in the output); "
           f"{summary.unlinked} entries with no code the graph links"
           + (f"; {summary.merged} patient ids found in two inputs were merged (--merge-duplicates)" if summary.merged else ""),
           file=stream)
+    if summary.issues:
+        more = f" (first {len(summary.first_issues)}; all of them in the JSON output's issues, or --report FILE)"
+        print(f"{summary.issues} input issue{'s' if summary.issues != 1 else ''}{more if summary.issues > len(summary.first_issues) else ''}:",
+              file=stream)
+        for line in summary.first_issues:
+            print(f"  {line}", file=stream)
 
 
 __all__ = ["Options", "Summary", "check_strict", "evaluator", "prepare", "report", "run_embedded", "write_results"]

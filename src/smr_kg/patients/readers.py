@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from . import fhir
-from .model import Entry, PatientRecord, code_iri
+from .model import Entry, Issue, PatientRecord, code_iri
 
 BUNDLE_SUFFIXES = (".json", ".json.gz")
 NDJSON_SUFFIXES = (".ndjson", ".ndjson.gz", ".jsonl", ".jsonl.gz")
@@ -112,10 +112,7 @@ def read_records(files: list[Path], validate: str = "first", memory_bytes: int =
                         _duplicate(sources[key], source, merge_duplicates)
                         sources[key] = source
                         count[0] += 1
-                    if entry is None:
-                        record.skipped += 1
-                    elif entry is not True:
-                        record.entries.append(entry)
+                    _add(record, () if entry is True else (entry,))
             for key, record in records.items():
                 if key in held:
                     yield _merge(held.pop(key), record)
@@ -134,6 +131,7 @@ def _duplicate(first: str, second: str, merge: bool) -> None:
 def _merge(into: PatientRecord, other: PatientRecord) -> PatientRecord:
     into.entries.extend(other.entries)
     into.skipped += other.skipped
+    into.issues.extend(other.issues)
     return into
 
 
@@ -157,13 +155,23 @@ def bundle_records(bundle: dict, where: str, validate: str = "first") -> Iterato
             if isinstance(full_url, str):
                 aliases[fhir.reference_id(full_url) or pid] = pid
         resources.append((index, resource))
+    orphans: list[Issue] = []
     for index, resource in resources:
         key = fhir.patient_key(resource)
         if key is None:
+            kind = resource.get("resourceType")
+            if kind in fhir.READ_TYPES or not fhir.is_fhir_type(kind):
+                problem = "no subject: whose record it is cannot be told, not read" if fhir.is_fhir_type(kind) \
+                    else "not a FHIR R4 resource type: not read"
+                orphans.append(Issue(f"{kind!r}/{resource.get('id', '?')} ({where} entry {index})", problem))
             continue
         key = aliases.get(key, key)
         record = records.setdefault(key, PatientRecord(key))
         _add(record, fhir.entries(resource, f"{where} entry {index}"))
+    if orphans and len(records) == 1:  # a Bundle is one patient's: its defects are that record's
+        next(iter(records.values())).issues.extend(orphans)
+    elif orphans:
+        raise InputError(f"{orphans[0].source}: {orphans[0].problem} (in a Bundle of {len(records)} patients)")
     yield from records.values()
 
 
@@ -188,6 +196,7 @@ def _ndjson_rows(path: Path, validate: str, part: int, passes: int, tick) -> Ite
                         yield record.patient, True
                         yield from ((record.patient, e) for e in record.entries)
                         yield from ((record.patient, None) for _ in range(record.skipped))
+                        yield from ((record.patient, i) for i in record.issues)
                 continue
             if not isinstance(resource, dict):
                 raise InputError(f"{where}: a line must hold one JSON object (a FHIR resource)")
@@ -200,7 +209,7 @@ def _ndjson_rows(path: Path, validate: str, part: int, passes: int, tick) -> Ite
                 yield key, entry
 
 
-def _csv_rows(path: Path, part: int, passes: int, tick) -> Iterator[tuple[str, Entry | None]]:
+def _csv_rows(path: Path, part: int, passes: int, tick) -> Iterator[tuple[str, Entry | Issue | None]]:
     """(patient, entry) for the rows of this partition; a row with a value is a measurement."""
     with open_text(path) as handle:
         reader = csv.reader(handle, delimiter=csv_delimiter(path))
@@ -218,6 +227,9 @@ def _csv_rows(path: Path, part: int, passes: int, tick) -> Iterator[tuple[str, E
                 raise InputError(f"{path}:{number}: empty patient")
             if _partition(key, passes) != part:
                 continue
+            problem = fhir.coding_problem(field["system"], field["code"]) if field["code"] else None
+            if problem:
+                yield key, Issue(f"{path}:{number}", problem)
             yield key, csv_entry(field, f"{path}:{number}")
 
 
@@ -254,10 +266,12 @@ def csv_entry(field: dict[str, str], where: str) -> Entry | None:
                  "resolved" if status in fhir.PAST_STATUSES else status, raw if raw and value is None else None)
 
 
-def _add(record: PatientRecord, entries: Iterable[Entry | None]) -> None:
+def _add(record: PatientRecord, entries: Iterable[Entry | Issue | None]) -> None:
     for entry in entries:
         if entry is None:
             record.skipped += 1
+        elif isinstance(entry, Issue):
+            record.issues.append(entry)
         else:
             record.entries.append(entry)
 
