@@ -46,9 +46,41 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--allow-network", action="store_true",
                    help="let the query's SERVICE and FROM clauses reach other endpoints and documents "
                    "(refused by default: smr-kg works offline)")
+    add_limit_options(p)
     add_endpoint_options(p)
     add_input_arguments(p, "in memory, instead of reading dist/ (nothing is written)")
     p.set_defaults(func=run)
+
+
+def add_limit_options(p: argparse.ArgumentParser) -> None:
+    """The query size limits (smr_kg.rdf.sparql_limits): past them a query is refused, not run."""
+    from ..rdf.sparql_limits import CEILINGS, DEFAULT_LIMITS, OPTIONS
+
+    for field, what in (("depth", "nesting depth of { }, ( ) and [ ]"), ("branches", "UNION branches"),
+                        ("length", "characters of query text")):
+        default, ceiling = getattr(DEFAULT_LIMITS, field), getattr(CEILINGS, field)
+        p.add_argument(OPTIONS[field], type=_bounded(ceiling), default=default, metavar="N", dest=f"max_query_{field}",
+                       help=f"refuse a query with more than N {what} (default {default}, at most {ceiling}): "
+                            "larger queries crash the engines")
+
+
+def limits_from(args: argparse.Namespace):
+    from ..rdf.sparql_limits import Limits
+
+    return Limits(args.max_query_depth, args.max_query_branches, args.max_query_length)
+
+
+def _bounded(ceiling: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+        if not 1 <= value <= ceiling:
+            raise argparse.ArgumentTypeError(f"must be 1 to {ceiling} (beyond it the engines crash), not {value}")
+        return value
+
+    return parse
 
 
 def run(args: argparse.Namespace) -> int:
@@ -70,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
     engine = args.engine or DEFAULT_ENGINE
     store = store_for_graph(in_memory_graph(args, extensions), engine) if extensions else open_from_args(args, engine)
     store.allow_network = args.allow_network
+    store.limits = limits_from(args)
     bindings = bind(store, named, params)
     page = Page(args.offset, args.limit) if args.limit is not None or args.offset else None
     if args.format in LINES:  # rows are written as the engine hands them over

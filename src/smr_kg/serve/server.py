@@ -211,8 +211,10 @@ def _stay_offline(query: str, graph_names: Callable[[], Iterable[str]]) -> None:
     FROM of a graph the store does not hold would make this server fetch from the network (403)."""
     from ..errors import SmrKgError
     from ..rdf.sparql_guard import NetworkRefused, check
+    from ..rdf.sparql_limits import check_size
 
     try:
+        check_size(query)  # before a worker parses it: a huge query would crash the worker
         check(query, graph_names, "oxigraph")
     except NetworkRefused as error:
         raise ProtocolError(403, error.message.split("; smr-kg does not use")[0] + ": this endpoint stays offline") from None

@@ -15,6 +15,7 @@ TYPE_CHECKING = False  # typing's constant without importing typing (4 ms of a f
 if TYPE_CHECKING:
     from typing import TypeVar
 
+    from ..rdf.sparql_limits import Limits
     from ..rdf.terms import Term
     from .ordering import Page
 
@@ -86,7 +87,13 @@ class QueryForms(Store):
         """IRIs of the store's named graphs (a FROM naming one of them stays inside the store)."""
         return set()
 
+    limits: "Limits | None" = None
+    """Query size limits (:mod:`smr_kg.rdf.sparql_limits`); None: the defaults."""
+
     def _guard(self, query: str) -> None:
+        from ..rdf.sparql_limits import DEFAULT_LIMITS, check_size
+
+        check_size(query, self.limits or DEFAULT_LIMITS)  # before any engine: a huge query crashes them
         if not self.allow_network:
             from ..rdf.sparql_guard import check
 

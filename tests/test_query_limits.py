@@ -1,0 +1,80 @@
+"""Query size limits (smr_kg.rdf.sparql_limits): a query that would crash an engine is refused
+before any engine sees it (issue 21: pyoxigraph segfaulted on a 10,000-branch UNION and on
+{ } nested 5,000 deep), on the command line (exit 2) and on serve (400)."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from smr_kg.rdf.sparql_limits import CEILINGS, DEFAULT_LIMITS, Limits, QueryTooLarge, check_size
+from smr_kg.store import open_store
+from test_serve import call
+
+
+def nested(depth: int) -> str:
+    return "SELECT * WHERE " + "{" * depth + " ?s ?p ?o " + "}" * depth + " LIMIT 1"
+
+
+def union(branches: int) -> str:
+    return "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * branches) + " } LIMIT 1"
+
+
+def test_just_under_each_limit_passes_and_just_over_is_refused_naming_the_option():
+    check_size(nested(DEFAULT_LIMITS.depth))
+    check_size(union(DEFAULT_LIMITS.branches))
+    with pytest.raises(QueryTooLarge, match=r"nesting depth .* 129 exceeds the limit of 128 .*--max-query-depth"):
+        check_size(nested(DEFAULT_LIMITS.depth + 1))
+    with pytest.raises(QueryTooLarge, match=r"UNION branches 1001 .*--max-query-branches"):
+        check_size(union(DEFAULT_LIMITS.branches + 1))
+    with pytest.raises(QueryTooLarge, match="--max-query-length"):
+        check_size("ASK {}" + " " * 20, Limits(length=10))
+
+
+def test_brackets_and_union_inside_strings_iris_and_comments_do_not_count():
+    text = 'SELECT * WHERE { ?s ?p "{{{{{ UNION UNION" } # ((((( UNION\n'
+    check_size(text, Limits(depth=2, branches=1))
+
+
+@settings(max_examples=30, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(depth=st.integers(1, 6000), branches=st.integers(1, 12000), shape=st.sampled_from(["nested", "union"]))
+def test_no_query_shape_up_to_the_input_limit_crashes_the_embedded_engine(dist_env, depth, branches, shape):
+    """Every generated query is either answered or refused with a reason: never a crash (a crash
+    here would kill the test process itself)."""
+    store = open_store()
+    text = nested(depth) if shape == "nested" else union(branches)
+    try:
+        store.query(text)
+    except QueryTooLarge as refused:
+        assert refused.exit_code == 2
+        over = depth > DEFAULT_LIMITS.depth if shape == "nested" else branches > DEFAULT_LIMITS.branches
+        assert over
+
+
+def test_the_ceilings_are_below_the_measured_crash():
+    assert CEILINGS.depth < 5000 and CEILINGS.branches < 10000
+
+
+def test_the_command_refuses_with_exit_2_and_bounds_the_option(run_cli, tmp_path):
+    deep = tmp_path / "deep.rq"
+    deep.write_text(nested(5000))
+    code, _, err = run_cli("query", str(deep))
+    assert code == 2 and "--max-query-depth" in err and err.count("\n") == 1
+    with pytest.raises(SystemExit):
+        run_cli("query", str(deep), "--max-query-depth", "6000")  # past the ceiling: argparse refuses
+    code, out, _ = run_cli("query", str(tmp_path / "deep.rq"), "--max-query-depth", "1000", "--format", "json")
+    assert code == 2  # 5000 still exceeds the raised limit
+    ok = tmp_path / "ok.rq"
+    ok.write_text(nested(300))
+    assert run_cli("query", str(ok), "--max-query-depth", "300", "--format", "json")[0] == 0
+
+
+def test_serve_answers_400_with_the_same_reason(served):
+    for text in (nested(5000), union(10000)):
+        body = urllib.parse.urlencode({"query": text}).encode()
+        status, _, reply = call(served.query_url, "POST", body, {"Content-Type": "application/x-www-form-urlencoded"})
+        assert status == 400 and b"too large to run safely" in reply
