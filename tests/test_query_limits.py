@@ -78,3 +78,22 @@ def test_serve_answers_400_with_the_same_reason(served):
         body = urllib.parse.urlencode({"query": text}).encode()
         status, _, reply = call(served.query_url, "POST", body, {"Content-Type": "application/x-www-form-urlencoded"})
         assert status == 400 and b"too large to run safely" in reply
+
+
+def test_a_worker_that_crashes_is_reported_as_a_crash_and_replaced(dist_env):
+    """Past the guard (here: straight to the pool), a query that kills the engine is a 500 "the
+    query engine stopped", not a timeout, and the next request is answered by a new worker."""
+    from smr_kg.store.dist import current
+    from smr_kg.serve.protocol import ProtocolError, QueryRequest
+    from smr_kg.serve.workers import WorkerPool
+
+    pool = WorkerPool(current(dist_env).store, 1, 30, 1 << 20)
+    try:
+        with pytest.raises(ProtocolError) as stopped:
+            pool.run(QueryRequest(union(20000)), None)  # pyoxigraph's parser overflows its stack
+        assert stopped.value.status == 500 and "stopped" in stopped.value.message
+        assert "did not finish within" not in stopped.value.message
+        answered = pool.run(QueryRequest("ASK { ?s ?p ?o }"), "application/sparql-results+json")
+        assert b"true" in answered.body
+    finally:
+        pool.close()

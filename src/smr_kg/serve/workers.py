@@ -157,8 +157,13 @@ class WorkerPool:
                 response = worker.connection.recv()
                 self._idle.put(worker)
                 return response
-        except (EOFError, OSError):
-            pass
+        except (EOFError, OSError):  # the pipe closed: the worker died, it did not run out of time
+            worker.process.join(1)
+            code = worker.process.exitcode
+            self._replace(worker)
+            how = f" (signal {-code})" if code is not None and code < 0 else f" (exit code {code})" if code else ""
+            raise ProtocolError(500, f"the query engine stopped while evaluating the query{how}; "
+                                     "a new worker has been started") from None
         self._replace(worker)
         raise ProtocolError(503, f"the query did not finish within {self.timeout:g} s and was stopped")
 
