@@ -97,3 +97,16 @@ def test_a_worker_that_crashes_is_reported_as_a_crash_and_replaced(dist_env):
         assert b"true" in answered.body
     finally:
         pool.close()
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "::", "example.org"])
+def test_serving_beyond_loopback_needs_expose(run_cli, host):
+    code, _, err = run_cli("serve", "--host", host, "--port", "0")
+    assert code == 2 and "--expose" in err and err.count("\n") == 1
+
+
+def test_loopback_spellings_need_no_flag():
+    from smr_kg.commands.serve import _loopback
+
+    assert all(_loopback(h) for h in ("127.0.0.1", "::1", "[::1]", "localhost", "127.0.0.2"))
+    assert not any(_loopback(h) for h in ("0.0.0.0", "::", "10.0.0.1", "my-host"))

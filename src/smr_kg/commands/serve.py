@@ -22,6 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         epilog="example: smr-kg serve --port 7070, then open http://127.0.0.1:7070/",
     )
     p.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST}: this machine only)")
+    p.add_argument("--expose", action="store_true",
+                   help="required to listen on anything but loopback (127.0.0.1, ::1, localhost): the endpoint and "
+                        "the CDS Hooks service have no authentication, so binding another address exposes them")
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"stop a query after this long (default {DEFAULT_TIMEOUT:g})")
@@ -43,12 +46,19 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--port must be 0-65535, not {args.port}")
     if args.timeout <= 0 or args.max_result_bytes <= 0 or args.workers < 0:
         raise InputError("--timeout and --max-result-bytes must be positive, --workers 0 or more")
+    if not _loopback(args.host) and not args.expose:
+        raise InputError(f"--host {args.host} listens beyond this machine and the server has no authentication: "
+                         "add --expose to do it on purpose (or keep the default 127.0.0.1)")
     options = ServeOptions(args.host, args.port, args.timeout, args.max_result_bytes, args.workers,
                            tuple(args.cors), args.quiet)
     server = start(options, mounts={CDS_PREFIX: cds_application()})
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl-C
     print(f"smr-kg: SPARQL endpoint at {server.url}/sparql, query page at {server.url}/, "
           f"CDS Hooks services at {server.url}{CDS_PREFIX} (Ctrl-C stops)", file=sys.stderr, flush=True)
+    if not _loopback(args.host):
+        print(f"smr-kg: EXPOSED on {args.host}: anyone who can reach this address can query the graph and call the "
+              "CDS Hooks service, without authentication (put it behind a proxy that authenticates)",
+              file=sys.stderr, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -56,6 +66,17 @@ def run(args: argparse.Namespace) -> int:
     finally:
         stop(server)
     return 0
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.strip().lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
 
 
 def cds_application():
