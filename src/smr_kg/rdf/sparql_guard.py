@@ -27,6 +27,7 @@ _LEXEMES = re.compile(
     re.S,
 )
 _KEYWORD = re.compile(r"(?i)(?<![\w:?$])(SERVICE|FROM|LOAD)(?![\w:])")
+_UPDATE = re.compile(r"(?i)(?<![\w:?$])(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)(?![\w:])")
 
 
 class NetworkRefused(SmrKgError):
@@ -39,6 +40,10 @@ class NetworkRefused(SmrKgError):
 
 def check(query: str, graph_names: Callable[[], Iterable[str]], engine: str) -> None:
     """Raise :class:`NetworkRefused` (or an update error) if ``query`` would leave the store."""
+    if _mentions_update(query):
+        from rdflib.plugins.sparql.parser import parseUpdate
+
+        _refuse_update(query, parseUpdate)
     if not _mentions_network(query):
         return
     from pyparsing import ParseException
@@ -64,14 +69,17 @@ def check(query: str, graph_names: Callable[[], Iterable[str]], engine: str) -> 
     traverse(algebra, visit)
     if services:
         raise NetworkRefused(f"the query calls SERVICE <{services[0]}>")
-    dataset = [clause.get("default") or clause.get("named") for clause in algebra.get("datasetClause") or ()]
+    # CompValue.get returns the key itself for a missing key, so membership decides FROM vs FROM NAMED
+    dataset = [("FROM NAMED", clause["named"]) if "named" in clause else ("FROM", clause["default"])
+               for clause in algebra.get("datasetClause") or ()]
     if dataset:
         known = set(graph_names())
-        unknown = [str(iri) for iri in dataset if str(iri) not in known]
+        unknown = [(kind, str(iri)) for kind, iri in dataset if str(iri) not in known]
         if unknown:
+            kind, iri = unknown[0]
             raise NetworkRefused(
-                f"the query reads FROM <{unknown[0]}>, which is not a graph of the store (the built "
-                "graph is the default graph: drop the FROM clause)"
+                f"the query reads {kind} <{iri}>, which is not a graph of the store (the built "
+                f"graph is the default graph: drop the {kind} clause)"
             )
 
 
@@ -80,6 +88,12 @@ def _mentions_network(query: str) -> bool:
     """SERVICE, FROM or LOAD as a word outside strings, IRIs and comments (read once per text:
     a concept card runs a few query texts ~30 times with different bindings)."""
     return bool(_KEYWORD.search(_LEXEMES.sub(" ", query)))
+
+
+@lru_cache(maxsize=128)
+def _mentions_update(query: str) -> bool:
+    """An update keyword (INSERT, DELETE, DROP ...) as a word outside strings, IRIs and comments."""
+    return bool(_UPDATE.search(_LEXEMES.sub(" ", query)))
 
 
 def _refuse_update(query: str, parse_update: Callable[[str], object]) -> None:
