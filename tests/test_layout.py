@@ -117,7 +117,7 @@ def test_no_module_over_the_size_limit():
     assert too_long == {}
 
 
-MYPY_BASELINE = 28
+MYPY_BASELINE = 26
 """mypy errors on src/smr_kg when the check was introduced (issue 22, not yet clean): a ratchet.
 A change that adds an error fails; one that removes errors must lower this number."""
 
