@@ -117,9 +117,10 @@ def test_no_module_over_the_size_limit():
     assert too_long == {}
 
 
-MYPY_BASELINE = 222
-"""mypy errors on src/smr_kg when the check was introduced (issue 22, not yet clean): a ratchet.
-A change that adds an error fails; one that removes errors must lower this number."""
+MYPY_BASELINE = 1
+"""mypy errors left on src/smr_kg (issue 22: 219 when the check was introduced; those left are all
+in patients/, which is being rewritten): a ratchet. A change that adds an error fails; one that
+removes errors must lower this number."""
 
 
 def test_mypy_errors_only_go_down():

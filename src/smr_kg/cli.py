@@ -24,7 +24,7 @@ from .paths import ENVIRONMENT
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from typing import NoReturn
 
 
@@ -65,7 +65,8 @@ class _Parser(argparse.ArgumentParser):
 
     def _get_formatter(self) -> argparse.HelpFormatter:
         if self._checking:
-            return self.formatter_class(prog=self.prog, width=80)
+            make: Callable[..., argparse.HelpFormatter] = self.formatter_class  # HelpFormatter takes width
+            return make(prog=self.prog, width=80)
         return super()._get_formatter()
 
 
@@ -185,13 +186,16 @@ class _QuietLogging:
 
         sys.meta_path.remove(_QuietLogging)
         spec = importlib.util.find_spec("logging")
-        load = spec.loader.exec_module
+        if spec is None or spec.loader is None:  # never: logging is in the standard library
+            return spec
+        loader = spec.loader
+        load = loader.exec_module
 
         def exec_module(module) -> None:
             load(module)
             _null_root_handler(module)
 
-        spec.loader.exec_module = exec_module
+        setattr(loader, "exec_module", exec_module)  # on this loader only, not its class
         return spec
 
 

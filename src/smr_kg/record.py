@@ -12,14 +12,32 @@ a ``__dict__``, so they pickle as dataclass instances do.
 
 from __future__ import annotations
 
+TYPE_CHECKING = False  # typing's constant without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeVar
+
+    T = TypeVar("T")
+
 
 class Factory:
-    """A field default made fresh for each instance (dataclasses' ``default_factory``)."""
+    """A field default made fresh for each instance (dataclasses' ``default_factory``); write it
+    with :func:`fresh`, which type checkers read as the value it makes."""
 
     __slots__ = ("make",)
 
     def __init__(self, make) -> None:
         self.make = make
+
+
+if TYPE_CHECKING:
+    def fresh(make: Callable[[], T]) -> T:
+        """As type checkers see it: the field's value (as dataclasses' ``field`` is typed)."""
+        ...
+else:
+    def fresh(make):
+        """A :class:`Factory` default: ``items: list[str] = fresh(list)``."""
+        return Factory(make)
 
 
 class Record:
@@ -75,7 +93,7 @@ class Record:
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return self._values() == other._values()  # type: ignore[attr-defined]
+        return self._values() == other._values()
 
     def __hash__(self) -> int:
         return hash(self._values())
@@ -87,4 +105,4 @@ class Record:
 
 _MISSING = object()
 
-__all__ = ["Factory", "Record"]
+__all__ = ["Factory", "Record", "fresh"]

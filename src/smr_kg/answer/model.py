@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from ..knowledge.evidence import CAUSAL_PROPERTIES, Assertion, read_held_out
 from ..knowledge.facts import GraphFacts, References, curie
 from ..knowledge.pathways import connected
-from ..rdf.terms import IRI, Literal, Term
+from ..rdf.terms import IRI, Literal, Term, known
 from ..rdf.vocab import DCTERMS, RDFS, SMR
 
 SMR_CLASS = SMR.SecondaryMitralRegurgitation
@@ -116,7 +116,8 @@ class Context:
         # (assertions(..., held_out=True)) was a third of `answer causes` at 1M triples
         self.held_out = read_held_out(facts.store, (*CAUSAL_PROPERTIES, *OTHER_PROPERTIES))
         self._records: dict[IRI, dict[Term, Fields]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-        for rdf_type, record, key, value in facts.store.select(RECORDS_QUERY).rows:
+        rows = known("list[tuple[IRI, Term, IRI, Term]]", facts.store.select(RECORDS_QUERY).rows)  # all bound: no OPTIONAL
+        for rdf_type, record, key, value in rows:
             self._records[rdf_type][record][key].append(value)
 
     def label(self, node: Term) -> str:

@@ -224,7 +224,7 @@ def prognosis_summary(ctx: Context) -> list[str]:
 def held_out(ctx: Context, predicates: tuple[IRI, ...] | None = None) -> Section | None:
     """The claims kept out of the answer: contested, hypothetical and unsupported ones, labelled,
     each with its sources, so that every statement of the seed stays visible with its status."""
-    groups: dict[IRI, list[Claim]] = defaultdict(list)
+    groups: dict[IRI | None, list[Claim]] = defaultdict(list)
     for a in ctx.held_out:
         if predicates is None or a.property in predicates:
             groups[a.status].append(ctx.claim(a))

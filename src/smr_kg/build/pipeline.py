@@ -27,6 +27,7 @@ from ..stages.inputs import Extension, attribute, combine, extend_hierarchy, ori
 from ..stages.load import read_ontology
 from ..stages.mappings import mapping_graph
 from ..stages.materialize import materialize
+from ..stages.reason import ReasonerResult
 from ..progress import step
 from ..rdf.triples import TripleSet
 
@@ -129,6 +130,7 @@ def build_triples(
     with step("loading the ontology"):
         core = read_ontology(ontology_dir)
         graph = combine(core, inputs) if inputs else core
+    result: ReasonerResult | None
     if reasoner:
         from ..stages.reason import classify
 
@@ -150,7 +152,7 @@ def build_triples(
         source = "snapshot" if result is not None else "none"
     superclasses = result.superclasses if result else None
     if result is not None and inputs and not reasoner:
-        superclasses = extend_hierarchy(superclasses, graph)
+        superclasses = extend_hierarchy(result.superclasses, graph)
     with step("materializing edges"):
         added = materialize(graph, superclasses, result.inferred_parents if result else ())
         graph += added.graph
@@ -167,7 +169,7 @@ def build_triples(
         evidence_sources=len(set(graph.objects(None, DCTERMS.source))),
         triples=len(graph),
         reasoned=reasoner,
-        reasoner_seconds=result.seconds if reasoner else 0.0,
+        reasoner_seconds=result.seconds if reasoner and result is not None else 0.0,
         seconds=time.perf_counter() - started,
         inferences=source,
         snapshot=snapshot,

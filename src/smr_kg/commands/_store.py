@@ -11,7 +11,7 @@ import argparse
 
 TYPE_CHECKING = False  # typing's constant without importing typing (4 ms of a fast query)
 if TYPE_CHECKING:
-    from ..store import Store
+    from ..store import QueryForms
 
 ENDPOINT_HELP = (
     "ask this SPARQL 1.1 query endpoint instead of the local build (e.g. Oxigraph server's "
@@ -27,7 +27,7 @@ def add_endpoint_options(parser: argparse.ArgumentParser | argparse._ArgumentGro
                         "use the --graph given to `smr-kg publish`)")
 
 
-def open_from_args(args: argparse.Namespace, engine: str | None = None) -> Store:
+def open_from_args(args: argparse.Namespace, engine: str | None = None) -> QueryForms:
     """The store the options name: the endpoint if one is given, else the local build."""
     from ..errors import InputError
     from ..store import open_store

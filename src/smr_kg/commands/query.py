@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     ahead = Page(args.offset, None if args.limit is None else args.limit + 1)
     result = store.query(named.text, bindings, args.timeout or None, ahead)
     more = isinstance(result, SelectResult) and args.limit is not None and len(result.rows) > args.limit
-    if more:
+    if more and isinstance(result, SelectResult):
         result.rows = result.rows[: args.limit]
     sys.stdout.write(render(result, args.format, store, bindings, page, more))
     return 0

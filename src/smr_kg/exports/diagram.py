@@ -13,6 +13,7 @@ import html
 import shutil
 import subprocess
 import textwrap
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from ..errors import InputError, SmrKgError
@@ -245,7 +246,7 @@ def _sources_note(facts: GraphFacts, a: Assertion) -> str:
     return "sources: " + ", ".join(facts.source(s).label for s in a.sources) + f" ({evidence})"
 
 
-def _indirect(facts: GraphFacts, child: IRI, parent: IRI, nodes: list[IRI]) -> bool:
+def _indirect(facts: GraphFacts, child: IRI, parent: IRI, nodes: Collection[IRI]) -> bool:
     """True when another drawn node lies between ``child`` and ``parent`` (draw direct links only)."""
     return any(
         m not in (child, parent) and facts.is_a(child, m) and facts.is_a(m, parent) for m in nodes

@@ -10,10 +10,10 @@ knowledge and so sits above :mod:`smr_kg.knowledge`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.term import Node
 
 from ..errors import InputError
@@ -34,7 +34,7 @@ GRAPHS: dict[str, str] = {
 
 def load_graph(
     which: str = "full", dist: Path | None = None, ontology_dir: Path | None = None,
-) -> Collection[tuple[Node, URIRef, Node]]:
+) -> Iterable[tuple[Node, Node, Node]]:
     """The triples to export: the asserted ontology, or the built graph from ``dist/``."""
     if which == "ontology":
         from ..stages.load import read_ontology
@@ -48,7 +48,7 @@ def load_graph(
     raise InputError(f"unknown graph {which!r} (choose from {', '.join(GRAPHS)})")
 
 
-def serialize(graph: Graph | Collection[tuple[Node, URIRef, Node]], fmt: str) -> bytes:
+def serialize(graph: Graph | Iterable[tuple[Node, Node, Node]], fmt: str) -> bytes:
     """``graph`` in format ``fmt`` (a key of :data:`FORMATS`), as deterministic UTF-8 bytes."""
     writers: dict[str, Callable[[Canonical], str | bytes]] = {
         "ttl": to_turtle, "nt": to_ntriples, "jsonld": to_jsonld, "xml": to_rdfxml,
@@ -65,7 +65,7 @@ def serialize(graph: Graph | Collection[tuple[Node, URIRef, Node]], fmt: str) ->
 
 def export(
     fmt: str, which: str = "full", output: Path | None = None,
-    graph: Graph | Collection[tuple[Node, URIRef, Node]] | None = None,
+    graph: Graph | Iterable[tuple[Node, Node, Node]] | None = None,
 ) -> bytes:
     """Serialize ``graph`` (default: the chosen graph, :func:`load_graph`); write it to ``output``
     when given (by the rules of :mod:`smr_kg.outputs`: atomic, never over an input or the build).

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
@@ -61,7 +62,7 @@ def obograph(graph: Graph) -> dict:
     props = relations(graph)
     nodes = [_class_node(graph, c) for c in sorted(classes)]
     nodes += [_property_node(graph, p) for p in props]
-    edges = [
+    edges: list[dict[str, Any]] = [
         {"sub": str(child), "pred": "is_a", "obj": str(parent)}
         for child, parent in graph.subject_objects(RDFS.subClassOf)
         if child in classes and parent in classes and child != parent
@@ -73,7 +74,7 @@ def obograph(graph: Graph) -> dict:
         values = [(DCTERMS.source, s) for s in a.sources] + [(SMR.evidenceType, e) for e in a.evidence_types]
         if a.status is not None:
             values.append((SMR.status, a.status))  # established, or tentative ("may")
-        edge = {"sub": str(a.subject), "pred": str(a.property), "obj": str(a.object)}
+        edge: dict[str, Any] = {"sub": str(a.subject), "pred": str(a.property), "obj": str(a.object)}
         if values:
             edge["meta"] = {"basicPropertyValues": [{"pred": str(p), "val": str(v)} for p, v in values]}
         edges.append(edge)

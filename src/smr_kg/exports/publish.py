@@ -67,7 +67,9 @@ def built_ntriples(dist: Path | None = None) -> tuple[bytes, int, str | None]:
          and isinstance(t.subject, ox.NamedNode)),
         None,
     )
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), len(triples), ontology
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    assert data is not None  # without an output file, serialize returns the bytes
+    return data, len(triples), ontology
 
 
 def publish(endpoint: str, graph: str | None = None, replace: bool = False, user: str | None = None,

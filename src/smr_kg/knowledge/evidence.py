@@ -9,6 +9,7 @@ seed citation ...) is found by joining on subject/predicate/object. Held-out cla
 
 from __future__ import annotations
 
+import builtins
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
@@ -130,12 +131,12 @@ class Assertion(Record):
     claims: tuple[Term, ...] = ()
     """The claim records behind the edge (IRIs for asserted claims, blank nodes for derived ones)."""
 
-    @property
+    @builtins.property  # the field ``property`` shadows the builtin in the class body
     def held_out(self) -> bool:
         """A hypothesis, contested or unsupported claim: recorded, but not an edge of the graph."""
         return self.status is not None and self.status not in ACCEPTED
 
-    @property
+    @builtins.property  # the field ``property`` shadows the builtin in the class body
     def marks(self) -> tuple[str, ...]:
         """Flags by status and evidence type alone: tentative or held out, untraceable or inferred
         support, or no source at all (:meth:`smr_kg.knowledge.facts.GraphFacts.marks` also knows the
@@ -146,7 +147,7 @@ class Assertion(Record):
         return (*status, *(EVIDENCE_MARKS[e] for e in self.evidence_types if e in EVIDENCE_MARKS))
 
 
-def read_assertions(store: Store, properties: Iterable[IRI], about: IRI | None = None) -> list[Assertion]:
+def read_assertions(store: Store, properties: Iterable[str], about: IRI | None = None) -> list[Assertion]:
     """Direct edges of ``properties`` with the evidence of their accepted claims; only those
     from or to ``about`` when given (a concept card needs its own edges, not the graph's).
 
@@ -160,7 +161,7 @@ def read_assertions(store: Store, properties: Iterable[IRI], about: IRI | None =
     return _assertions_from_rows(_about(lambda bindings: _bound_rows(store, values, bindings), about))
 
 
-def read_held_out(store: Store, properties: Iterable[IRI], about: IRI | None = None) -> list[Assertion]:
+def read_held_out(store: Store, properties: Iterable[str], about: IRI | None = None) -> list[Assertion]:
     """The held-out claims (hypothesis, contested, unsupported) of ``properties``, one per
     subject/predicate/object, for outputs that show them on request, flagged (``about``: as
     for :func:`read_assertions`)."""
@@ -170,7 +171,7 @@ def read_held_out(store: Store, properties: Iterable[IRI], about: IRI | None = N
     return _assertions_from_rows(_about(lambda bindings: store.select(text, bindings).rows, about))
 
 
-def read_downstream(store: Store, properties: Iterable[IRI], start: IRI,
+def read_downstream(store: Store, properties: Iterable[str], start: IRI,
                     leaving: Iterable[Assertion] | None = None) -> list[Assertion]:
     """The edges of ``properties`` leaving ``start`` or anything causally downstream of it: all
     a walk from ``start`` can take. The build materializes the closure smr:causallyUpstreamOf of
@@ -192,7 +193,8 @@ def read_downstream(store: Store, properties: Iterable[IRI], start: IRI,
     return sorted([*first, *downstream], key=lambda a: (a.subject, a.property, a.object))
 
 
-def _values(properties: Iterable[IRI]) -> str:
+def _values(properties: Iterable[str]) -> str:
+    """IRIs (light or rdflib terms, compared as text) as the body of a VALUES block."""
     return " ".join(f"<{p}>" for p in properties)
 
 

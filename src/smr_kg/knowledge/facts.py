@@ -17,7 +17,7 @@ from ..rdf import prefixmap
 from .evidence import EVIDENCE_MARKS, PREFIXES, STATUS_MARKS, Assertion, read_assertions, read_held_out
 from ..record import Record
 from ..store.base import Store, chunks
-from ..rdf.terms import IRI, Term
+from ..rdf.terms import IRI, Term, known
 from ..rdf.vocab import DCTERMS, ECO_NO_TRACEABLE_SUPPORT, RDF, RDFS, SMR
 
 SOURCE_FIELDS = (RDFS.label, DCTERMS.title, DCTERMS.bibliographicCitation, DCTERMS.issued, SMR.doi, SMR.pmid,
@@ -144,7 +144,7 @@ class GraphFacts:
         self._labels = {**names, **{i: n for i, n in self._labels.items() if n}}
         parents: dict[IRI, set[IRI]] = defaultdict(set)
         children: dict[IRI, set[IRI]] = defaultdict(set)
-        for x, parent in self.store.select(SUBCLASS_QUERY % "").rows:
+        for x, parent in known("list[tuple[IRI, IRI]]", self.store.select(SUBCLASS_QUERY % "").rows):
             parents[x].add(parent)
             children[parent].add(x)
         self._parents = defaultdict(frozenset, {x: frozenset(p) for x, p in parents.items()})
@@ -162,8 +162,9 @@ class GraphFacts:
             self.need_labels((iri,))
         return self._labels.get(iri) or curie(iri)
 
-    def need_labels(self, iris: Iterable[Term]) -> None:
-        """Read the labels of ``iris`` in one go (before rendering many of them)."""
+    def need_labels(self, iris: Iterable[Term | None]) -> None:
+        """Read the labels of ``iris`` in one go (before rendering many of them); terms that are not
+        IRIs, and None, are skipped."""
         from ..sparql.resolve import display_labels
 
         missing = {i for i in iris if isinstance(i, IRI) and i not in self._labels}
@@ -220,13 +221,14 @@ class GraphFacts:
             found: dict[IRI, set[IRI]] = {c: set() for c in part}
             values = f"VALUES {bound} {{ {' '.join(f'<{c}>' for c in part)} }}"
             if bound == "?x":  # upwards: the parents' parents come too
-                for x, parent, grandparent in self.store.select(ANCESTORS_QUERY % values).rows:
+                rows = self.store.select(ANCESTORS_QUERY % values).rows
+                for x, parent, grandparent in known("list[tuple[IRI, IRI, IRI | None]]", rows):
                     found[x].add(parent)
                     grand = found.setdefault(parent, set())
                     if grandparent is not None:
                         grand.add(grandparent)
             else:
-                for x, parent in self.store.select(SUBCLASS_QUERY % values).rows:
+                for x, parent in known("list[tuple[IRI, IRI]]", self.store.select(SUBCLASS_QUERY % values).rows):
                     found[parent].add(x)
             links.update({c: frozenset(v) for c, v in found.items()})
 
@@ -274,6 +276,7 @@ class GraphFacts:
 
     def _make_source(self, iri: IRI) -> Source:
         fields = self._fields[iri]
+        assert fields is not None  # need_sources makes sources only of IRIs with fields
 
         def label(of: IRI) -> str:
             return _first(self._fields.get(of) or {}, RDFS.label) or curie(of)
@@ -296,11 +299,12 @@ class GraphFacts:
     def assertions(self, properties: Iterable[IRI], held_out: bool = False) -> list[Assertion]:
         """Direct edges of ``properties`` with their evidence (read once per set of properties);
         with ``held_out``, also the held-out claims of those predicates (which have no edge)."""
-        key = (*sorted(set(properties)), held_out)
+        chosen = tuple(sorted(set(properties)))
+        key = (*chosen, held_out)
         if key not in self._assertions:
-            found = read_assertions(self.store, key[:-1])
+            found = read_assertions(self.store, chosen)
             if held_out:
-                found += read_held_out(self.store, key[:-1])
+                found += read_held_out(self.store, chosen)
             self._assertions[key] = found
         return self._assertions[key]
 

@@ -19,10 +19,10 @@ from .evidence import Assertion, read_assertions, read_held_out
 from .facts import GraphFacts, References, source_json
 from ..stages.mappings import MAPPING_PREDICATES, Mapping, code_problem, read_mappings
 from .pathways import PathResult, causal_paths, paths_json, prefetch
-from ..record import Factory, Record
+from ..record import Record, fresh
 from .snomed import Expression, cause_expressions
 from ..store.base import Store
-from ..rdf.terms import IRI
+from ..rdf.terms import IRI, Literal, Term, known
 from ..rdf.vocab import DEFINITION, EXACT_SYNONYM, OBOINOWL, RDFS, SKOS, SMR
 
 OUTGOING: tuple[IRI, ...] = (
@@ -97,18 +97,18 @@ class Card(Record, frozen=False):
     label: str
     matched: tuple[str, str] | None = None
     """(relation, code) when the concept was found through a code that is not its exact match."""
-    definitions: list[str] = Factory(list)
-    synonyms: list[str] = Factory(list)
-    parents: list[IRI] = Factory(list)
-    mappings: list[Mapping] = Factory(list)
-    outgoing: list[Assertion] = Factory(list)
-    incoming: list[Assertion] = Factory(list)
-    upstream: list[IRI] = Factory(list)
+    definitions: list[str] = fresh(list)
+    synonyms: list[str] = fresh(list)
+    parents: list[IRI] = fresh(list)
+    mappings: list[Mapping] = fresh(list)
+    outgoing: list[Assertion] = fresh(list)
+    incoming: list[Assertion] = fresh(list)
+    upstream: list[IRI] = fresh(list)
     """Conditions causally upstream of the concept (directly or through mechanisms)."""
-    downstream: list[IRI] = Factory(list)
+    downstream: list[IRI] = fresh(list)
     """Conditions the concept is causally upstream of."""
     chains: PathResult | None = None
-    expressions: list[Expression] = Factory(list)
+    expressions: list[Expression] = fresh(list)
 
 
 def find(store: Store, term: str) -> list[tuple[IRI, tuple[str, str] | None]]:
@@ -125,14 +125,14 @@ def find(store: Store, term: str) -> list[tuple[IRI, tuple[str, str] | None]]:
         return [(resolve_term(store, term), None)]
     curie = prefixmap.compress(code)
     by_relation: dict[IRI, set[IRI]] = defaultdict(set)
-    for concept, relation, _ in store.select(_MAPPED_QUERY, {"code": code}).rows:
+    for concept, relation, _ in known("list[tuple[IRI, IRI, Term]]", store.select(_MAPPED_QUERY, {"code": code}).rows):
         by_relation[relation].add(concept)
     for predicate in ("skos:exactMatch", "skos:closeMatch"):
-        concepts = sorted(by_relation.get(prefixmap.expand(predicate), ()))
+        concepts = sorted(by_relation.get(_pinned(predicate), ()))
         if concepts:
             return [(c, None if predicate == "skos:exactMatch" else (predicate, curie)) for c in concepts]
-    partial = [
-        (c, (p, curie)) for p in PARTIAL_ORDER for c in sorted(by_relation.get(prefixmap.expand(p), ()))
+    partial: list[tuple[IRI, tuple[str, str] | None]] = [
+        (c, (p, curie)) for p in PARTIAL_ORDER for c in sorted(by_relation.get(_pinned(p), ()))
     ]
     if partial:
         return partial
@@ -176,7 +176,7 @@ def build_card(store: Store, iri: IRI, matched: tuple[str, str] | None = None,
     assertions = accepted + (read_held_out(store, OUTGOING, iri) if held_out else [])
     card.outgoing = [a for a in assertions if a.subject == iri]
     card.incoming = [a for a in assertions if a.object == iri and a.property in INCOMING]
-    neighbours = store.select(_CAUSAL_NEIGHBOURS_QUERY, {"x": iri}).rows
+    neighbours = known("list[tuple[IRI, Literal, IRI]]", store.select(_CAUSAL_NEIGHBOURS_QUERY, {"x": iri}).rows)
     facts.need_ancestors([iri, *(c for c, _, _ in neighbours)])  # its chains' nodes are among them
     for c, direction, _ in neighbours:
         if c != SMR.Condition and facts.is_a(c, SMR.Condition):
@@ -302,10 +302,18 @@ def _cite(a: Assertion, refs: References) -> str:
     return f"  [{'; '.join(notes)}]" if notes else ""
 
 
+def _pinned(curie: str) -> IRI:
+    """The IRI of a CURIE of a pinned prefix (skos:), which always expands."""
+    iri = prefixmap.expand(curie)
+    assert iri is not None, curie
+    return iri
+
+
 def _as_code(text: str) -> IRI | None:
     """``text`` as the IRI of a code of a linked vocabulary (CURIE in any spelling, or IRI), else None."""
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1]
+    iri: IRI | None
     if text.startswith(("http://", "https://")):
         iri = prefixmap.standardize(text)
     else:
@@ -313,6 +321,8 @@ def _as_code(text: str) -> IRI | None:
         if not sep or not local or prefixmap.expand(f"{prefix}:x") is None:
             return None
         iri = prefixmap.expand(text)
+        if iri is None:  # never: the prefix is known
+            return None
     curie = prefixmap.compress(iri)
     return iri if curie.partition(":")[0] in prefixmap.VOCABULARIES and curie != str(iri) else None
 

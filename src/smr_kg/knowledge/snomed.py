@@ -25,7 +25,7 @@ from ..stages.mappings import Mapping, read_mappings
 from ..record import Record
 from ..rdf.sctid import check_sctid
 from ..store.base import Store
-from ..rdf.terms import IRI
+from ..rdf.terms import IRI, known
 from ..rdf.vocab import SMR
 
 DUE_TO = ("42752001", "Due to")
@@ -122,7 +122,7 @@ def cause_expressions(
         return []  # no expression can be written: the graph need not be asked
     found = []
     bindings = {"target": condition, **({"cause": cause} if cause is not None else {})}
-    for found_cause, _ in store.select(_CAUSES_QUERY, bindings).rows:
+    for found_cause, _ in known("list[tuple[IRI, IRI]]", store.select(_CAUSES_QUERY, bindings).rows):
         value = _best(rows, prefixmap.compress(found_cause), VALUE_PREDICATES)
         if value is not None:
             found.append(Expression(condition, found_cause, focus, value))

@@ -23,6 +23,7 @@ Rules a reader must know:
 
 from __future__ import annotations
 
+import math
 import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -190,7 +191,8 @@ class Evaluator:
                 result.rejected.append({"source": entry.source, "field": "Observation.valueQuantity",
                                         "observable": name, "problem": reading.problem})
             return Verdict(criterion, UNKNOWN, f"{name} {reading.problem}", source=entry.source, problem=reading.kind)
-        ok = COMPARE[criterion.comparator](round(reading.value, 9), criterion.value)
+        value = reading.value if reading.value is not None else math.nan  # no problem: read_value gave a number
+        ok = COMPARE[criterion.comparator](round(value, 9), criterion.value)
         text = f"{name} {reading.value:g} {criterion.unit} {'meets' if ok else 'does not meet'} " \
                f"{criterion.comparator} {criterion.value:g} {criterion.unit}"
         return Verdict(criterion, MET if ok else NOT_MET, text, reading.value, entry.source)

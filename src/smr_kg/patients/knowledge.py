@@ -23,7 +23,7 @@ from ..knowledge.evidence import CAUSAL_PROPERTIES, Assertion
 from ..knowledge.facts import GraphFacts, curie, source_json
 from ..knowledge.pathways import connected, find_paths
 from ..store.base import Store
-from ..rdf.terms import IRI
+from ..rdf.terms import IRI, known
 from ..rdf.vocab import SKOS, SMR
 
 SMR_CLASS = SMR.SecondaryMitralRegurgitation
@@ -273,8 +273,8 @@ def _mechanism_patterns(store: Store, facts: GraphFacts) -> dict[IRI, frozenset[
     of) the chamber, or the SMR subtype itself and its subclasses."""
     acts: dict[IRI, set[IRI]] = defaultdict(set)
     part_of: dict[IRI, set[IRI]] = defaultdict(set)
-    for s, p, o in store.select(STRUCTURES_QUERY).rows:
-        (acts if p == SMR.actsOn else part_of)[s].add(o)
+    for s, p, o in store.select(STRUCTURES_QUERY).rows:  # FILTER(isIRI(?s) && isIRI(?o))
+        (acts if p == SMR.actsOn else part_of)[known(IRI, s)].add(known(IRI, o))
 
     def wholes(structure: IRI) -> set[IRI]:
         found, frontier = {structure}, [structure]
@@ -368,7 +368,7 @@ def _criterion_order(c: Criterion) -> tuple:
 
 
 def _guards(store: Store) -> dict[str, tuple[float, float, str]]:
-    return {str(o): (float(lo), float(hi), str(u)) for o, lo, hi, u in store.select(GUARDS_QUERY).rows}
+    return {str(o): (float(str(lo)), float(str(hi)), str(u)) for o, lo, hi, u in store.select(GUARDS_QUERY).rows}
 
 
 def _citation(facts: GraphFacts, iri: str) -> dict:

@@ -18,7 +18,9 @@ from typing import TextIO
 from urllib.parse import quote
 
 from ..knowledge.facts import curie
-from .evaluate import Cause, PatientResult, Verdict
+from ..rdf.terms import IRI
+from .applicability import Checked
+from .evaluate import Cause, PatientResult
 from .knowledge import Chain, Knowledge
 
 FORMATS = ("csv", "tsv", "json", "ttl")
@@ -94,9 +96,9 @@ def table_rows(result: PatientResult, k: Knowledge) -> list[list[str]]:
 
 def patient_json(result: PatientResult, k: Knowledge) -> dict:
     def node(iri: str | None) -> dict | None:
-        return {"id": curie(iri), "label": k.label(iri)} if iri else None
+        return {"id": curie(IRI(iri)), "label": k.label(iri)} if iri else None
 
-    def verdict_json(v: Verdict) -> dict:
+    def verdict_json(v: Checked) -> dict:
         return {"criterion": node(v.criterion.iri), "verdict": v.verdict, "value": v.value,
                 "unit": v.criterion.unit, "reason": v.reason, "problem": v.problem or None,
                 "sources": list(v.criterion.sources)}
@@ -128,14 +130,14 @@ def patient_json(result: PatientResult, k: Knowledge) -> dict:
 
 
 def cause_json(cause: Cause, k: Knowledge) -> dict:
-    return {"cause": {"id": curie(cause.concept), "label": k.label(cause.concept)}, "basis": cause.basis,
+    return {"cause": {"id": curie(IRI(cause.concept)), "label": k.label(cause.concept)}, "basis": cause.basis,
             "codes": list(cause.codes), "chains": [chain_json(c, k) for c in cause.chains]}
 
 
 def chain_json(chain: Chain, k: Knowledge) -> dict:
     return {"path": " -> ".join([k.label(chain.steps[0].subject)] + [k.label(s.object) for s in chain.steps]),
             "patterns": sorted(chain.patterns), "held_out": chain.held_out,
-            "steps": [{"subject": curie(s.subject), "relation": curie(s.predicate), "object": curie(s.object),
+            "steps": [{"subject": curie(IRI(s.subject)), "relation": curie(IRI(s.predicate)), "object": curie(IRI(s.object)),
                        "status": s.status, "sources": list(s.sources), "marks": list(s.marks),
                        "inherited": s.inferred} for s in chain.steps]}
 
@@ -191,7 +193,7 @@ def explain(result: PatientResult, k: Knowledge) -> str:
     out.append("Causes of secondary MR in the record:" if result.causes else "No cause of secondary MR in the record.")
     for c in result.causes:
         basis = " (history: a past occurrence, not a current diagnosis)" if c.basis == "history" else ""
-        coded = sorted({f"{curie(f.code)} ({LINKS[f.kind]})" for f in result.findings if f.concept == c.concept})
+        coded = sorted({f"{curie(IRI(f.code))} ({LINKS[f.kind]})" for f in result.findings if f.concept == c.concept})
         out.append(f"  {k.label(c.concept)}{basis} - coded {', '.join(coded)}")
         for chain in c.chains:
             flags = list(dict.fromkeys(m for s in chain.steps for m in s.marks))
@@ -226,8 +228,8 @@ def explain(result: PatientResult, k: Knowledge) -> str:
     if numbers:
         out += ["", "Sources:"]
         for source, n in sorted(numbers.items(), key=lambda item: item[1]):
-            c = k.citations.get(source) or {"citation": k.label(source), "links": []}
-            out.append(f"  [{n}] {c['citation']}" + (f" {' '.join(c['links'])}" if c["links"] else ""))
+            cited = k.citations.get(source) or {"citation": k.label(source), "links": []}
+            out.append(f"  [{n}] {cited['citation']}" + (f" {' '.join(cited['links'])}" if cited["links"] else ""))
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -101,18 +101,20 @@ def read_records(files: list[Path], validate: str = "first", memory_bytes: int =
                 rows = _ndjson_rows(path, validate, part, passes, tick) if file_kind(path) == "ndjson" \
                     else _csv_rows(path, part, passes, tick)
                 for key, entry in rows:
-                    record = records.get(key)
-                    if record is None:
+                    if key not in records:
                         record = records[key] = PatientRecord(key)
                         sources[key] = source
                         if key in origin:
                             _duplicate(origin[key], source, merge_duplicates)
                             count[0] += 1
-                    elif sources[key] != source:
-                        _duplicate(sources[key], source, merge_duplicates)
-                        sources[key] = source
-                        count[0] += 1
-                    _add(record, () if entry is True else (entry,))
+                    else:
+                        record = records[key]
+                        if sources[key] != source:
+                            _duplicate(sources[key], source, merge_duplicates)
+                            sources[key] = source
+                            count[0] += 1
+                    if not isinstance(entry, bool):  # True marks a patient seen without an entry
+                        _add(record, (entry,))
             for key, record in records.items():
                 if key in held:
                     yield _merge(held.pop(key), record)
@@ -175,7 +177,7 @@ def bundle_records(bundle: dict, where: str, validate: str = "first") -> Iterato
     yield from records.values()
 
 
-def _ndjson_rows(path: Path, validate: str, part: int, passes: int, tick) -> Iterator[tuple[str, Entry | None | bool]]:
+def _ndjson_rows(path: Path, validate: str, part: int, passes: int, tick) -> Iterator[tuple[str, Entry | Issue | None | bool]]:
     """(patient, entry) for the lines of this partition; a Bundle line is yielded entry by entry;
     ``True`` marks a patient seen without an entry (a Patient resource)."""
     validated: set[str] = set()

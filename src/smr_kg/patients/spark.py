@@ -25,13 +25,13 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
 from ..errors import InputError, SmrKgError
 from . import fhir
-from .model import Entry, PatientRecord
+from .model import Entry, Issue, PatientRecord
 from .output import Writer, explain, render
 from .pipeline import Options, Summary, evaluator, prepare
 from .readers import bundle_records, csv_delimiter, csv_entry, csv_header, file_kind, load_json, open_text
@@ -133,7 +133,8 @@ def _ndjson_line(item: tuple[str, int], index: int, path: str, validate: str):
     if isinstance(resource, dict) and resource.get("resourceType") == "Bundle":
         for record in bundle_records(resource, where, validate):
             yield record.patient, ((index, number, -1), True)
-            for sub, entry in enumerate([*record.entries, *[None] * record.skipped]):
+            items: list[Entry | Issue | None] = [*record.entries, *[None] * record.skipped, *record.issues]
+            for sub, entry in enumerate(items):
                 yield record.patient, ((index, number, sub), entry)
         return
     key = fhir.patient_key(resource) if isinstance(resource, dict) else None
@@ -155,6 +156,9 @@ def _csv_line(item: tuple[str, int], index: int, path: str, header: list[str]):
     if len(row) != len(header):
         raise InputError(f"{path}:{number + 1}: expected {len(header)} fields, got {len(row)}")
     field = dict(zip(header, (c.strip() for c in row)))
+    problem = fhir.coding_problem(field["system"], field["code"]) if field["code"] else None
+    if problem:
+        yield field["patient"], ((index, number, 1), Issue(f"{path}:{number + 1}", problem))
     yield field["patient"], ((index, number, 0), csv_entry(field, f"{path}:{number + 1}"))
 
 
@@ -163,7 +167,7 @@ def _first_line(path: Path) -> str:
         return handle.readline()
 
 
-def _record(group: tuple[str, object]) -> PatientRecord:
+def _record(group: tuple[str, Iterable[tuple[tuple[int, int, int], object]]]) -> PatientRecord:
     patient, items = group
     record = PatientRecord(patient)
     for _, entry in sorted(items, key=lambda item: item[0]):
@@ -171,6 +175,8 @@ def _record(group: tuple[str, object]) -> PatientRecord:
             record.skipped += 1
         elif isinstance(entry, Entry):
             record.entries.append(entry)
+        elif isinstance(entry, Issue):
+            record.issues.append(entry)
     return record
 
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import cast
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF
@@ -39,22 +40,22 @@ class Canonical:
     """A graph with stable blank-node labels and the structure the writers need (see module doc).
 
     ``graph`` is an rdflib graph or any collection of distinct triples of rdflib terms (``URIRef``,
-    ``BNode`` and ``Literal`` themselves, not subclasses)."""
+    ``BNode`` and ``Literal`` themselves, not subclasses); it is iterated twice."""
 
-    def __init__(self, graph: Graph | Collection[tuple[Node, URIRef, Node]]) -> None:
-        self.graph = graph
+    def __init__(self, graph: Graph | Iterable[tuple[Node, Node, Node]]) -> None:
+        # rdflib types every position as Node; in an RDF graph a predicate is always an IRI
+        self.graph = cast("Iterable[tuple[Node, URIRef, Node]]", graph)
         self.nt = TermText(nt_text)
         self.out: dict[Node, list[tuple[URIRef, Node]]] = defaultdict(list)
         self.inc: dict[BNode, list[tuple[Node, URIRef]]] = defaultdict(list)
         self.headers: set[Node] = set()
         """Subjects typed owl:Ontology (written first)."""
         out, inc = self.out, self.inc
-        for s, p, o in graph:
+        for s, p, o in self.graph:
             out[s].append((p, o))
-            kind = type(o)
-            if kind is BNode:
+            if type(o) is BNode:
                 inc[o].append((s, p))
-            elif kind is URIRef and str.__eq__(o, _ONTOLOGY) and str.__eq__(p, _RDF_TYPE):
+            elif type(o) is URIRef and str.__eq__(o, _ONTOLOGY) and str.__eq__(p, _RDF_TYPE):
                 self.headers.add(s)
         bnodes = {n for n in out if type(n) is BNode} | set(inc)
         self.roots = {b for b in bnodes if not inc.get(b)}
@@ -74,7 +75,7 @@ class Canonical:
             return self.nt(node)
         if node in self.shared:
             return f"_:{self._shared_color[node]}"
-        stack = [node]
+        stack: list[Node] = [node]
         while stack:
             current = stack[-1]
             if current in self._key:
@@ -103,7 +104,7 @@ class Canonical:
             if node in reached:
                 continue
             reached.add(node)
-            stack.extend(o for _, o in self.out.get(node, ()) if o in candidates)
+            stack.extend(o for _, o in self.out.get(node, ()) if type(o) is BNode and o in candidates)
         return reached
 
     def _color_shared(self) -> dict[BNode, str]:
@@ -128,7 +129,7 @@ class Canonical:
         self.labels.update(_dedupe({b: _digest(self.key(b)) for b in self.roots}, prefix="r"))
         parents = {self.inc[b][0][0] for b in self.inline}  # only these have inline children
         queue = [(str(s), s) for s in parents if type(s) is not BNode]
-        queue += [(self.labels[b], b) for b in parents & (self.roots | self.shared)]
+        queue += [(self.labels[b], b) for b in cast("set[BNode]", parents & (self.roots | self.shared))]
         while queue:
             parent_label, parent = queue.pop()
             children = {
@@ -136,7 +137,7 @@ class Canonical:
                 for p, o in self.out.get(parent, ())
                 if o in self.inline
             }
-            for child, label in _dedupe(children, prefix="b").items():
+            for child, label in _dedupe(cast("dict[BNode, str]", children), prefix="b").items():  # inline: blank nodes
                 self.labels[child] = label
                 queue.append((label, child))
 
@@ -158,7 +159,7 @@ class Canonical:
         ordered = sorted(self.graph, key=lambda t: f"{text(t[0])} {text(t[1])} {text(t[2])}")
         return [(term(s), p, term(o)) for s, p, o in ordered]
 
-    def named_subjects(self) -> list[URIRef]:
+    def named_subjects(self) -> list[Node]:
         """IRI subjects, ontology headers first, then by IRI."""
         subjects = [s for s in self.out if type(s) is not BNode]
         return sorted(subjects, key=lambda s: (s not in self.headers, str(s)))
@@ -243,7 +244,7 @@ def nt_text(node: Node) -> str:
         return iri_text(node)
     if isinstance(node, BNode):
         return f"_:{node}"
-    return literal_text(node, iri_text)
+    return literal_text(cast(Literal, node), iri_text)  # an RDF term that is neither IRI nor blank node
 
 
 def iri_text(iri: str) -> str:

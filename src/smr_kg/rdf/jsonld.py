@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -134,7 +134,7 @@ def expanded_nodes(triples: Iterable[tuple[Node, Node, Node]]) -> list[dict]:
                and (len(node) == 3 or (len(node) == 4 and node.get("@type") == [_RDF_LIST]))):
             items.append(node[_RDF_FIRST][0])
             list_nodes.append(node["@id"])
-            usage = referenced_once[node["@id"]]
+            usage = cast(dict, referenced_once[node["@id"]])  # a dict: the loop condition checked it
             node, prop, head = usage["node"], usage["property"], usage["value"]
             if not node["@id"].startswith("_:"):
                 break
@@ -295,9 +295,10 @@ def _rdflib_term(term: dict[str, Any]) -> Node:
         return BNode(term["value"].removeprefix("_:"))
     if term.get("language"):
         return Literal(term["value"], lang=term["language"])
-    datatype = term.get("datatype")
-    plain = datatype in (None, "http://www.w3.org/2001/XMLSchema#string")
-    return Literal(term["value"], datatype=None if plain else URIRef(datatype))
+    datatype: str | None = term.get("datatype")
+    if datatype is None or datatype == "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(term["value"], datatype=None)
+    return Literal(term["value"], datatype=URIRef(datatype))
 
 
 def parse_jsonld_text(text: str, name: str) -> Graph:

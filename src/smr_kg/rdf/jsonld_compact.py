@@ -20,7 +20,7 @@ from ..errors import InputError
 
 _TERM_KEYS = frozenset({"@id", "@type", "@language", "@container", "reverse", "protected", "_prefix", "_term_has_colon"})
 _CONTEXT_KEYS = frozenset({"mappings", "processingMode", "@version", "_uuid"})
-_CONTAINERS = ([], ["@list"], ["@set"])
+_CONTAINERS: tuple[list[str], ...] = ([], ["@list"], ["@set"])
 
 
 class Unsupported(Exception):

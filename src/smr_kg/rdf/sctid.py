@@ -43,7 +43,7 @@ _F1 = (1, 5, 7, 6, 2, 8, 3, 0, 9, 4)
 
 def _function_f() -> tuple[tuple[int, ...], ...]:
     """Rows 2-7 of the F array follow from row 1: F(i, j) = F(i - 1, F(1, j))."""
-    rows = [_F0, _F1]
+    rows: list[tuple[int, ...]] = [_F0, _F1]
     for _ in range(2, 8):
         rows.append(tuple(rows[-1][_F1[j]] for j in range(10)))
     return tuple(rows)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from functools import partial
+from typing import cast
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF
@@ -79,9 +80,10 @@ def to_rdfxml(canon: Canonical) -> str:
                 elif isinstance(o, BNode):
                     body.append(f"    <{tag} rdf:nodeID={quoteattr(canon.labels[o])}/>")
                 else:
-                    attrs = f" xml:lang={quoteattr(o.language)}" if o.language else ""
-                    if o.datatype is not None:
-                        attrs += f" rdf:datatype={quoteattr(str(o.datatype))}"
+                    lit = cast(Literal, o)  # neither an IRI nor a blank node
+                    attrs = f" xml:lang={quoteattr(lit.language)}" if lit.language else ""
+                    if lit.datatype is not None:
+                        attrs += f" rdf:datatype={quoteattr(str(lit.datatype))}"
                     if _XML_ILLEGAL.search(str(o)):
                         raise SmrKgError(f"a literal of {subject} contains a character XML 1.0 cannot carry; export as ttl or nt")
                     body.append(f"    <{tag}{attrs}>{escape(str(o))}</{tag}>")
@@ -144,7 +146,7 @@ class _TurtleWriter:
             pad = "    " * depth
             return "[\n" + pad + self._properties(node, depth) + "\n" + "    " * (depth - 1) + "]"
         text = self.name(node)
-        return iri_text(node) if text == "a" else text  # rdf:type as an object is written in full
+        return iri_text(str(node)) if text == "a" else text  # rdf:type as an object is written in full
 
 
 def _turtle_term(labels: dict[BNode, str], namespaces: tuple[tuple[str, str], ...], node: Node) -> str:
@@ -160,7 +162,7 @@ def _turtle_term(labels: dict[BNode, str], namespaces: tuple[tuple[str, str], ..
         return iri_text(node)
     if isinstance(node, Literal):
         return literal_text(node, partial(_turtle_term, labels, namespaces))
-    return f"_:{labels[node]}"
+    return f"_:{labels[cast(BNode, node)]}"
 
 
 class _XmlNames:

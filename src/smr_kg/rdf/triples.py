@@ -116,9 +116,9 @@ class TripleSet:
             return found[0] if found else default
         if (subject is None) + (predicate is None) + (object is None) != 1:
             return None
-        found = next((t[0] if subject is None else t[1] if predicate is None else t[2]
+        match = next((t[0] if subject is None else t[1] if predicate is None else t[2]
                       for t in self.triples((subject, predicate, object))), None)
-        return default if found is None else found
+        return default if match is None else match
 
     def items(self, list_node: Node | None) -> Iterator[Node]:
         """The members of the rdf:List starting at ``list_node`` (what rdflib's ``Collection`` reads)."""

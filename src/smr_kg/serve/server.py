@@ -235,6 +235,7 @@ class EndpointServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
+        assert isinstance(host, str)  # an IP address: a TCP server (bytes only for other families)
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{port}"
 

@@ -39,7 +39,8 @@ class _CappedBuffer:
     """A write-only file that refuses to hold more than ``limit`` bytes."""
 
     def __init__(self, limit: int) -> None:
-        self.limit, self.size, self.parts = limit, 0, []
+        self.limit, self.size = limit, 0
+        self.parts: list[bytes] = []
 
     def write(self, data: bytes) -> int:
         self.size += len(data)

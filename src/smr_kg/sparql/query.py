@@ -103,7 +103,9 @@ def render(result: QueryResult, fmt: str, store: Store | None = None,
         return to_tsv(result)
     from .resolve import display_labels
 
-    shown = {t for row in result.rows for t in row if isinstance(t, IRI)} | set((bindings or {}).values())
+    # only IRIs have display labels (a bound literal or rdflib term would never be found)
+    shown = {t for row in result.rows for t in row if isinstance(t, IRI)} | {
+        t for t in (bindings or {}).values() if isinstance(t, IRI)}
     return to_table(result, display_labels(store, shown) if store is not None else {}, bindings, page, more)
 
 
@@ -169,7 +171,7 @@ def to_table(result: SelectResult, names: Mapping[IRI, str],
         i for i, var in enumerate(result.variables)
         if bindings and var in bindings and all(row[i] == bindings[var] for row in result.rows)
     ]
-    caption = [f"{result.variables[i]} = {_cell(bindings[result.variables[i]], names)[0]}" for i in constant]
+    caption = [f"{result.variables[i]} = {_cell(bindings[result.variables[i]], names)[0]}" for i in constant] if bindings else []
     keep = [i for i in range(len(result.variables)) if i not in constant]
     result = SelectResult([result.variables[i] for i in keep], [tuple(row[i] for i in keep) for row in result.rows])
     cells = [[_cell(t, names) for t in row] for row in result.rows]
@@ -223,7 +225,7 @@ def _kind(term: Term) -> str:
 def _json_term(term: Term) -> dict[str, str]:
     kind = _kind(term)
     out = {"type": kind, "value": str(term)}
-    if kind == "literal":
+    if isinstance(term, Literal):  # kind "literal"
         if term.language:
             out["xml:lang"] = term.language
         elif term.datatype is not None:
@@ -233,10 +235,10 @@ def _json_term(term: Term) -> dict[str, str]:
 
 def _nt(term: Term) -> str:
     """N-Triples form of a term, with tabs and newlines escaped as TSV requires."""
-    kind = _kind(term)
-    if kind == "uri":
+    _kind(term)  # refuses what is not an RDF term
+    if isinstance(term, IRI):
         return f"<{term}>"
-    if kind == "bnode":
+    if isinstance(term, BNode):
         return f"_:{term}"
     text = (
         str(term).replace("\\", "\\\\").replace('"', '\\"')
@@ -253,10 +255,10 @@ def _cell(term: Term | None, names: Mapping[IRI, str]) -> tuple[str, bool]:
     """The table text of ``term`` and whether it was shortened."""
     if term is None:
         return "", False
-    kind = _kind(term)
-    if kind == "bnode":
+    _kind(term)  # refuses what is not an RDF term
+    if isinstance(term, BNode):
         return f"_:{term}", False
-    if kind == "literal":
+    if isinstance(term, Literal):
         return _shorten(" ".join(str(term).split()), MAX_TEXT)
     from ..rdf.prefixmap import compress
 

@@ -40,7 +40,7 @@ from collections.abc import Iterable
 from ..rdf import prefixmap
 from ..errors import InputError, SmrKgError, quoted
 from ..store.base import Store, chunks
-from ..rdf.terms import IRI, Literal
+from ..rdf.terms import IRI, Literal, known
 from ..rdf.vocab import EXACT_SYNONYM, RDFS, SKOS, SMR
 
 LABELS = (RDFS.label, SKOS.prefLabel)
@@ -170,17 +170,18 @@ def labels(store: Store) -> dict[IRI, str]:
 def display_labels(store: Store, iris: Iterable[IRI]) -> dict[IRI, str]:
     """The display labels of ``iris`` (as :func:`labels` gives them; unlabelled IRIs are left
     out), each read from the store once per store."""
-    known = _LABELS.setdefault(store, {}) if _weak(store) else {}
-    missing = sorted({i for i in iris if isinstance(i, IRI)} - known.keys())
+    found: dict[IRI, str | None] = _LABELS.setdefault(store, {}) if _weak(store) else {}
+    missing = sorted({i for i in iris if isinstance(i, IRI)} - found.keys())
     for part in chunks(missing, 200):
         best: dict[IRI, tuple[int, str]] = {}
         values = " ".join(f"<{i}>" for i in part if _IRIREF.fullmatch(i))
-        for term, literal in (store.select(_LABELS_QUERY % values).rows if values else ()):
+        rows = known("list[tuple[IRI, Literal]]", store.select(_LABELS_QUERY % values).rows) if values else ()
+        for term, literal in rows:
             rank = _rank(literal)
             if term not in best or rank < best[term]:
                 best[term] = rank
-        known.update({i: best[i][1] if i in best else None for i in part})
-    return {i: known[i] for i in iris if known.get(i)}
+        found.update({i: best[i][1] if i in best else None for i in part})
+    return {i: label for i in iris if (label := found.get(i))}
 
 
 def _rank(literal: Literal) -> tuple[int, str]:
@@ -201,7 +202,7 @@ def _named(store: Store, key: str) -> tuple[dict[IRI, str], dict[IRI, str]]:
     condition = f'FILTER(REGEX(STR(?text), {json.dumps(spelled + "|" + _NON_ASCII)}))'
     by_label: dict[IRI, str] = {}
     by_synonym: dict[IRI, str] = {}
-    for term, prop, literal in store.select(_NAMES_QUERY % condition).rows:
+    for term, prop, literal in known("list[tuple[IRI, IRI, Literal]]", store.select(_NAMES_QUERY % condition).rows):
         if _normalize(str(literal)) == key:
             (by_label if prop in LABELS else by_synonym).setdefault(term, str(literal))
     return by_label, by_synonym
@@ -238,7 +239,7 @@ class _NameIndex:
         by_label: dict[str, dict[IRI, str]] = defaultdict(dict)
         by_synonym: dict[str, dict[IRI, str]] = defaultdict(dict)
         preferred: dict[IRI, tuple[int, str]] = {}
-        for term, prop, literal in store.select(_NAMES_QUERY % "").rows:
+        for term, prop, literal in known("list[tuple[IRI, IRI, Literal]]", store.select(_NAMES_QUERY % "").rows):
             name = str(literal)
             tier = by_label if prop in LABELS else by_synonym
             tier[_normalize(name)].setdefault(term, name)
@@ -297,7 +298,7 @@ def _resolve_iri(store: Store, text: str, iri: IRI) -> IRI:
     if store.ask(_SUBJECT_QUERY, {"iri": iri}):
         return iri
     mapped: dict[IRI, set[IRI]] = defaultdict(set)
-    for _, concept, relation in store.select(_MAPPED_QUERY, {"iri": iri}).rows:
+    for _, concept, relation in known("list[tuple[IRI, IRI, IRI]]", store.select(_MAPPED_QUERY, {"iri": iri}).rows):
         mapped[relation].add(concept)
     names = display_labels(store, {c for concepts in mapped.values() for c in concepts})
     for relation in (SKOS.exactMatch, SKOS.closeMatch):

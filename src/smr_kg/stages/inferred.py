@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
@@ -121,7 +123,8 @@ def load(graph: Graph | TripleSet, ontology_dir: Path | None = None,
     except Exception as exc:  # a hand-edited or truncated file: bad input, with the fix
         raise InputError(f"{path}: cannot read the shipped inferences ({exc}); regenerate with `{UPDATE_COMMAND}`") from None
     parents: dict[URIRef, set[URIRef]] = {}
-    for cls, parent in taxonomy.subject_objects(RDFS.subClassOf):
+    links = cast("Iterator[tuple[URIRef, URIRef]]", taxonomy.subject_objects(RDFS.subClassOf))  # named classes only
+    for cls, parent in links:
         parents.setdefault(cls, set()).add(parent)
     asserted = set(graph.subject_objects(RDFS.subClassOf))
     return ReasonerResult(

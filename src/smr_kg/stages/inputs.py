@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from rdflib import BNode, Graph, URIRef
-from rdflib.collection import Collection
+from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
 
 from .claims import reject_claim_axioms
 from .tables import compile_tables, is_table
@@ -84,7 +84,8 @@ def read_inputs(
     seen: set[Path] = set()
     for spec in specs:
         if spec == STDIN:
-            data = (stdin or sys.stdin.buffer).read(None if max_mb is None or max_mb <= 0 else int(max_mb * 2**20) + 1)
+            source = stdin or sys.stdin.buffer
+            data = source.read() if max_mb is None or max_mb <= 0 else source.read(int(max_mb * 2**20) + 1)
             if max_mb is not None and 0 < max_mb * 2**20 < len(data):
                 raise InputError(f"standard input is more than the {max_mb:g} MB limit (raise it with --max-size MB)")
             out.append(Extension("<stdin>", parse_data(TripleSet(), data, INPUT_FORMATS[input_format], "<stdin>")))
@@ -107,10 +108,10 @@ def combine(core: Graph | TripleSet, extensions: Iterable[Extension]) -> TripleS
     for extension in (e for e in extensions if e.table is None):
         _check(core, extension)
         graph += extension.graph
-    tables = [e for e in extensions if e.table is not None]
+    tables = [(e, e.table) for e in extensions if e.table is not None]
     compiled_against = TripleSet(graph) if len(tables) > 1 else graph  # each table sees the RDF, not the others
-    for extension in tables:
-        extension.graph = compile_tables(compiled_against, [extension.table])
+    for extension, table in tables:
+        extension.graph = compile_tables(compiled_against, [table])
         _check(core, extension)
         graph += extension.graph
     return graph
@@ -131,7 +132,7 @@ def _check(core: Graph | TripleSet, extension: Extension) -> None:
         raise InputError(f"{extension.name}: {exc.message}") from None
 
 
-def extend_hierarchy(known: dict[URIRef, set[URIRef]], graph: Graph) -> dict[URIRef, set[URIRef]]:
+def extend_hierarchy(known: dict[URIRef, set[URIRef]], graph: Graph | TripleSet) -> dict[URIRef, set[URIRef]]:
     """The core's ancestors (``known``, from the shipped reasoner snapshot) extended to the classes
     the inputs add: OWL is monotonic, so the core's inferences still hold, and a class gets its
     asserted ancestors and everything known above each of them."""
@@ -151,7 +152,8 @@ def origin(node: object, extensions: Iterable[Extension]) -> str | None:
 
 
 def attribute(
-    error: ReasonerError, core: Graph | TripleSet, extensions: list[Extension], classify: Callable[[Graph], object],
+    error: ReasonerError, core: Graph | TripleSet, extensions: list[Extension],
+    classify: Callable[[Graph | TripleSet], object],
 ) -> SmrKgError:
     """``error`` restated with the input file (and class or individual) that caused it.
 
@@ -178,7 +180,7 @@ def attribute(
     return SmrKgError(f"{found}. Nothing was written.")
 
 
-def disjoint_types(merged: Graph, extension: Graph) -> list[str]:
+def disjoint_types(merged: Graph | TripleSet, extension: Graph | TripleSet) -> list[str]:
     """Individuals of ``extension`` whose types fall under two disjoint classes of ``merged``."""
     from .materialize import asserted_superclasses
 
@@ -202,15 +204,20 @@ def disjoint_types(merged: Graph, extension: Graph) -> list[str]:
     return clashes
 
 
-def _disjoint_pairs(graph: Graph) -> set[tuple[URIRef, URIRef]]:
+def _disjoint_pairs(graph: Graph | TripleSet) -> set[tuple[URIRef, URIRef]]:
     pairs = {(a, b) for a, b in graph.subject_objects(OWL.disjointWith) if isinstance(a, URIRef) and isinstance(b, URIRef)}
     for axiom in graph.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = [m for m in Collection(graph, graph.value(axiom, OWL.members)) if isinstance(m, URIRef)]
+        listed = graph.value(axiom, OWL.members)
+        if listed is None:
+            continue
+        # what rdflib's Collection(graph, listed) iterates, on an rdflib graph or a TripleSet alike
+        members = [m for m in graph.items(listed) if isinstance(m, URIRef)]
         pairs |= {(a, b) for i, a in enumerate(members) for b in members[i + 1:]}
     return pairs
 
 
-def _culprits(core: Graph | TripleSet, extensions: list[Extension], classify: Callable[[Graph], object]) -> list[Extension]:
+def _culprits(core: Graph | TripleSet, extensions: list[Extension],
+              classify: Callable[[Graph | TripleSet], object]) -> list[Extension]:
     """The inputs that break the core on their own (all of them if only their combination does)."""
     if len(extensions) == 1:
         return extensions
@@ -233,12 +240,12 @@ def _names(extensions: list[Extension]) -> str:
     return ", ".join(e.name for e in extensions)
 
 
-def _named(graph: Graph, node: URIRef | BNode) -> str:
+def _named(graph: Graph | TripleSet, node: Node) -> str:
     label = graph.value(node, RDFS.label)
     return f"{_curie(node)} ({label})" if label else _curie(node)
 
 
-def _curie(node: URIRef | BNode) -> str:
+def _curie(node: Node) -> str:
     from ..rdf.prefixes import compress
 
-    return compress(node)
+    return compress(str(node))

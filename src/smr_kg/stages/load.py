@@ -18,6 +18,7 @@ import re
 import sys
 from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -26,6 +27,9 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from .. import paths
 from ..errors import InputError, warn
 from ..rdf.triples import TripleSet
+
+G = TypeVar("G", Graph, TripleSet)
+"""The graph a parse adds to (and returns): an rdflib graph or a :class:`TripleSet`."""
 
 DEFAULT_MAX_MB = 64.0
 """Default limit (megabytes, all files together) for user files given to ``smr-kg validate``."""
@@ -55,7 +59,7 @@ def rdf_format(path: Path) -> str:
     return fmt
 
 
-def parse_into(graph: Graph | TripleSet, path: Path, fmt: str | None = None, name: str | None = None) -> Graph | TripleSet:
+def parse_into(graph: G, path: Path, fmt: str | None = None, name: str | None = None) -> G:
     """Parse one file into ``graph`` (format by suffix unless ``fmt``); raise :class:`InputError`
     naming file and line on failure. ``name`` is what messages call the file (``<stdin>`` for
     standard input spooled to a temporary file by :func:`parse_data`)."""
@@ -68,7 +72,7 @@ def parse_into(graph: Graph | TripleSet, path: Path, fmt: str | None = None, nam
         raise InputError(exc.message.replace(str(path), name)) from None
 
 
-def parse_data(graph: Graph | TripleSet, data: bytes, fmt: str, name: str) -> Graph | TripleSet:
+def parse_data(graph: G, data: bytes, fmt: str, name: str) -> G:
     """Parse ``data`` (rdflib format ``fmt``, e.g. standard input) into ``graph`` through a
     temporary file, so it passes the same guards and checks as a file; messages call it ``name``."""
     import tempfile
@@ -80,12 +84,13 @@ def parse_data(graph: Graph | TripleSet, data: bytes, fmt: str, name: str) -> Gr
         return parse_into(graph, spooled, fmt, name)
 
 
-def _parse_file(graph: Graph | TripleSet, path: Path, fmt: str | None, label: str) -> Graph | TripleSet:
+def _parse_file(graph: G, path: Path, fmt: str | None, label: str) -> G:
     if not path.is_file():
         raise InputError(f"{label}: no such file")
     fmt = fmt or rdf_format(path)
     if path.stat().st_size >= PROGRESS_BYTES:
         print(f"smr-kg: reading {label} ({path.stat().st_size / 2**20:.0f} MB) ...", file=sys.stderr)
+    part: Graph | list[tuple[Node, Node, Node]]
     try:
         if fmt == "json-ld":
             from ..rdf.jsonld import parse_jsonld_text  # PyLD is only needed for JSON-LD input
@@ -149,7 +154,7 @@ def check_size(files: Iterable[Path], max_mb: float | None = None) -> None:
     sizes = {Path(p): Path(p).stat().st_size for p in files if Path(p).is_file()}
     total = sum(sizes.values())
     if limit > 0 and total > limit * 2**20:
-        biggest = max(sizes, key=sizes.get)
+        biggest = max(sizes, key=sizes.__getitem__)
         raise InputError(
             f"the input is {total / 2**20:.0f} MB ({biggest}: {sizes[biggest] / 2**20:.0f} MB), more than the "
             f"{limit:g} MB limit: validation holds the whole graph in memory (about 40x the file size). "
@@ -212,7 +217,7 @@ def read_ontology(directory: Path | None = None) -> TripleSet:
     return read_files(ontology_files(directory))
 
 
-def read_turtle(source: Path | bytes) -> Iterator[tuple[Node, URIRef, Node]]:
+def read_turtle(source: Path | bytes) -> Iterator[tuple[Node, Node, Node]]:
     """The triples of a Turtle file (or its bytes) as rdflib terms, parsed by pyoxigraph.
 
     Why: rdflib's Turtle parser spends ~100 us a triple (a third of a 1M-triple build); the
@@ -247,7 +252,7 @@ def read_turtle(source: Path | bytes) -> Iterator[tuple[Node, URIRef, Node]]:
         yield term(triple.subject), term(triple.predicate), term(triple.object)
 
 
-def _fast_turtle(path: Path) -> list[tuple[Node, URIRef, Node]] | None:
+def _fast_turtle(path: Path) -> list[tuple[Node, Node, Node]] | None:
     """The file's triples by :func:`read_turtle`, or None when pyoxigraph refuses it: rdflib then
     parses it, and its error names the line (and what pyoxigraph accepts, rdflib does too)."""
     try:

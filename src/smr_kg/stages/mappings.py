@@ -247,7 +247,7 @@ def mapping_graph(ontology_dir: Path | None = None) -> Graph:
         for m in read_mappings(path):
             if m.no_term_found:
                 continue
-            statements = [(m.subject_iri, m.predicate_iri, m.object_iri)]
+            statements: list[tuple[URIRef, URIRef, URIRef | Literal]] = [(m.subject_iri, m.predicate_iri, m.object_iri)]
             if m.predicate_id in EQUIVALENT_PREDICATES:
                 statements.append((m.subject_iri, OBOINOWL.hasDbXref, Literal(m.object_id)))
             annotations = [

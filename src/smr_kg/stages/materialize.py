@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
@@ -58,8 +59,8 @@ class Materialized:
 
     graph: TripleSet = field(default_factory=TripleSet)
     claims: int = 0
-    held_out: dict[URIRef, int] = field(default_factory=dict)
-    """Claims that became no edge, by status."""
+    held_out: dict[URIRef | None, int] = field(default_factory=dict)
+    """Claims that became no edge, by status (None: a record without one)."""
     asserted_edges: int = 0
     inherited_edges: int = 0
     closure_edges: int = 0
@@ -68,12 +69,13 @@ class Materialized:
 
 def claim_records(graph: Graph | TripleSet) -> list[tuple[URIRef | BNode, Triple, URIRef | None]]:
     """Every smr:Claim of ``graph`` as (record, (subject, predicate, object), status)."""
-    found = []
+    found: list[tuple[URIRef | BNode, Triple, URIRef | None]] = []
     slots, status = (SMR.subject, SMR.predicate, SMR.object), SMR.status
     for record in graph.subjects(RDF.type, SMR.Claim):
         triple = tuple(graph.value(record, slot) for slot in slots)
         if all(type(t) is URIRef for t in triple):
-            found.append((record, triple, graph.value(record, status)))
+            # a record is a subject (an IRI or a blank node), its triple IRIs (checked), its status an IRI
+            found.append(cast("tuple[URIRef | BNode, Triple, URIRef | None]", (record, triple, graph.value(record, status))))
     return sorted(found, key=lambda c: (*map(str, c[1]), str(c[0])))  # str: rdflib compares terms in Python
 
 
@@ -91,7 +93,7 @@ def restriction_edges(graph: Graph | TripleSet) -> list[Edge]:
             merged[(subject, prop, target)].update(annotations.get((subject, restriction), ()))
     edges = []
     for key in sorted(merged):
-        claims = sorted(o for p, o in merged[key] if p == SMR.claim)
+        claims = sorted(cast("Iterator[URIRef]", (o for p, o in merged[key] if p == SMR.claim)))  # claim IRIs
         kept = tuple(sorted((p, o) for p, o in merged[key] if p != SMR.claim))
         edges.append(Edge(*key, kept, claims[0] if claims else None))
     return edges
@@ -126,7 +128,7 @@ def materialize(
 
     records = claim_records(graph)
     out.claims = len(records)
-    held_out: dict[URIRef, int] = defaultdict(int)
+    held_out: dict[URIRef | None, int] = defaultdict(int)
     for _, triple, status in records:
         if status in ACCEPTED:
             edges.add(triple)
@@ -192,7 +194,7 @@ def _reachable(start: URIRef, parents: dict[URIRef, set[URIRef]]) -> set[URIRef]
     return found
 
 
-def _transitive_closure(pairs: list[tuple[Node, Node]]) -> set[tuple[Node, Node]]:
+def _transitive_closure(pairs: Iterable[tuple[Node, Node]]) -> set[tuple[Node, Node]]:
     successors: dict[Node, set[Node]] = defaultdict(set)
     for s, o in pairs:
         successors[s].add(o)
@@ -210,16 +212,19 @@ def _transitive_closure(pairs: list[tuple[Node, Node]]) -> set[tuple[Node, Node]
     return closure
 
 
-def _axiom_annotations(graph: Graph | TripleSet) -> dict[tuple[Node, Node], tuple[tuple[URIRef, Node], ...]]:
+def _axiom_annotations(
+    graph: Graph | TripleSet,
+) -> dict[tuple[Node | None, Node | None], tuple[tuple[URIRef, Node], ...]]:
     """(annotatedSource, annotatedTarget) of each rdfs:subClassOf owl:Axiom -> its annotations."""
     keys = {
         axiom: (graph.value(axiom, OWL.annotatedSource), graph.value(axiom, OWL.annotatedTarget))
         for axiom in graph.subjects(RDF.type, OWL.Axiom)
         if graph.value(axiom, OWL.annotatedProperty) == RDFS.subClassOf
     }
-    found: dict[tuple[Node, Node], list[tuple[URIRef, Node]]] = defaultdict(list)
+    found: dict[tuple[Node | None, Node | None], list[tuple[URIRef, Node]]] = defaultdict(list)
     if keys:
-        for s, p, o in graph:  # one pass: a lookup by subject would index the whole graph for a few axioms
+        # one pass (predicates are IRIs): a lookup by subject would index the whole graph for a few axioms
+        for s, p, o in cast("Iterable[tuple[Node, URIRef, Node]]", graph):
             if s in keys and p not in AXIOM_STRUCTURE:
                 found[keys[s]].append((p, o))
     return {key: tuple(sorted(values)) for key, values in found.items()}

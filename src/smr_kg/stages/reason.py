@@ -19,6 +19,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from ..errors import ReasonerError
+from ..rdf.triples import TripleSet
 
 LOGICAL_PREDICATES = frozenset(
     {
@@ -52,7 +53,7 @@ def java_available() -> bool:
     return shutil.which("java") is not None
 
 
-def logical_graph(graph: Graph) -> Graph:
+def logical_graph(graph: Graph | TripleSet) -> Graph:
     """The logical axioms of ``graph``: no owl:Axiom annotations, no annotation assertions."""
     logical = Graph()
     for triple in logical_triples(graph):
@@ -60,7 +61,7 @@ def logical_graph(graph: Graph) -> Graph:
     return logical
 
 
-def logical_triples(graph: Graph) -> list[tuple]:
+def logical_triples(graph: Graph | TripleSet) -> list[tuple]:
     """The triples of :func:`logical_graph`, as a list (cheaper to walk than an rdflib graph)."""
     axiom_nodes = set(graph.subjects(RDF.type, OWL.Axiom))
     axiom_type = (RDF.type, OWL.Axiom)
@@ -73,7 +74,7 @@ def logical_triples(graph: Graph) -> list[tuple]:
     return list(logical)
 
 
-def classify(graph: Graph, modular: bool = True) -> ReasonerResult:
+def classify(graph: Graph | TripleSet, modular: bool = True) -> ReasonerResult:
     """Run HermiT on ``graph``; raise :class:`ReasonerError` if it is inconsistent or incoherent.
 
     ``modular``: HermiT sees only the core of the ontology plus one probe per kind of simple
@@ -135,7 +136,7 @@ def classify(graph: Graph, modular: bool = True) -> ReasonerResult:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _hierarchy(graph: Graph, world, seconds: float) -> ReasonerResult:
+def _hierarchy(graph: Graph | TripleSet, world, seconds: float) -> ReasonerResult:
     import owlready2
 
     result = ReasonerResult(seconds=seconds)
@@ -157,7 +158,7 @@ def _hierarchy(graph: Graph, world, seconds: float) -> ReasonerResult:
     return result
 
 
-def _named(graph: Graph, iri: str) -> str:
+def _named(graph: Graph | TripleSet, iri: str) -> str:
     label = graph.value(URIRef(iri), RDFS.label)
     return f"{label} <{iri}>" if label else f"<{iri}>"
 

@@ -44,7 +44,7 @@ ENGINES = ("oxigraph", "rdflib")
 DEFAULT_ENGINE = "oxigraph"
 
 
-def open_store(engine: str = DEFAULT_ENGINE, dist: Path | None = None) -> Store:
+def open_store(engine: str = DEFAULT_ENGINE, dist: Path | None = None) -> QueryForms:
     """The current build behind ``engine``: its prebuilt oxigraph store, or rdflib over its Turtle.
 
     The files are checked against the build's manifest first (:mod:`smr_kg.store.dist`), so a damaged
@@ -64,7 +64,7 @@ def open_store(engine: str = DEFAULT_ENGINE, dist: Path | None = None) -> Store:
     return RdflibStore(graph)
 
 
-def store_for_graph(graph: Graph, engine: str = DEFAULT_ENGINE) -> Store:
+def store_for_graph(graph: Graph, engine: str = DEFAULT_ENGINE) -> QueryForms:
     """An in-memory store over ``graph`` (tests, user files, and the build's own checks)."""
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")

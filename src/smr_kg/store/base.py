@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import _thread
 import re
+from abc import abstractmethod  # imported at interpreter start: free
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from ..errors import SmrKgError
 
 TYPE_CHECKING = False  # typing's constant without importing typing (4 ms of a fast query)
 if TYPE_CHECKING:
-    from typing import TypeVar
+    from typing import Any, TypeVar
 
     from ..rdf.sparql_limits import Limits
     from ..rdf.terms import Term
@@ -67,11 +68,14 @@ class Store:
 
     engine: str
 
+    @abstractmethod
     def query(self, query: str, bindings: Bindings | None = None, timeout: float | None = None,
               page: Page | None = None) -> QueryResult: ...
 
+    @abstractmethod
     def select(self, query: str, bindings: Bindings | None = None, timeout: float | None = None) -> SelectResult: ...
 
+    @abstractmethod
     def ask(self, query: str, bindings: Bindings | None = None, timeout: float | None = None) -> bool: ...
 
 
@@ -173,7 +177,7 @@ def run_with_timeout(work: Callable[[], T], timeout: float | None) -> T:
     lock acquire (interruptible by signals, as Event.wait is): a ``threading.Thread`` costs
     ~0.14 ms of CPU to start, and a lookup runs ~30 queries.
     """
-    outcome: dict[str, object] = {}
+    outcome: dict[str, Any] = {}  # "value" (a T) or "error" (a BaseException)
     done = _thread.allocate_lock()
     done.acquire()
 
@@ -188,10 +192,10 @@ def run_with_timeout(work: Callable[[], T], timeout: float | None) -> T:
 
     _thread.start_new_thread(target, ())
     if not done.acquire(timeout=timeout if timeout and timeout > 0 else -1):
-        raise QueryTimeout(timeout)
+        raise QueryTimeout(timeout or 0.0)  # reached only with a positive timeout
     if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]  # type: ignore[return-value]
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def stream_with_timeout(work: Callable[[Callable[[object], None]], object], timeout: float | None) -> QueryResult:
@@ -212,13 +216,13 @@ def stream_with_timeout(work: Callable[[Callable[[object], None]], object], time
             _release_frames(exc)
             handoff.put(("error", exc))
 
-    def receive() -> tuple[str, object]:
+    def receive() -> tuple[str, Any]:  # ("item", variables or rows), ("done", answer) or ("error", exc)
         try:
             kind, value = handoff.get(timeout=None if deadline is None else max(deadline - time.monotonic(), 0))
         except queue.Empty:
-            raise QueryTimeout(timeout) from None
+            raise QueryTimeout(timeout or 0.0) from None  # no deadline: no timeout
         if kind == "error":
-            raise value  # type: ignore[misc]
+            raise value
         return kind, value
 
     def rows() -> Iterator[tuple]:
@@ -226,11 +230,13 @@ def stream_with_timeout(work: Callable[[Callable[[object], None]], object], time
             kind, value = receive()
             if kind == "done":
                 return
-            yield from value  # type: ignore[misc]
+            yield from value
 
     _thread.start_new_thread(target, ())
     kind, value = receive()
-    return value if kind == "done" else SelectResult(value, rows())  # type: ignore[arg-type]
+    # a streamed SELECT's rows are an iterator, read once, not the list SelectResult usually holds
+    streamed: Any = rows()
+    return value if kind == "done" else SelectResult(value, streamed)
 
 
 def _release_frames(exc: BaseException | None) -> None:

@@ -88,7 +88,9 @@ class OxigraphStore(QueryForms):
 
     def query(self, query: str, bindings: Bindings | None = None, timeout: float | None = None,
               page: Page | None = None) -> QueryResult:
-        return run_with_timeout(lambda: self._evaluate(query, bindings, page), timeout)
+        result = run_with_timeout(lambda: self._evaluate(query, bindings, page), timeout)
+        assert result is not None  # None only when the rows are emitted
+        return result
 
     def stream(self, query: str, bindings: Bindings | None = None, timeout: float | None = None,
                page: Page | None = None) -> QueryResult:
@@ -105,7 +107,8 @@ class OxigraphStore(QueryForms):
         self._guard(query)
         unordered, keys = _split_order(query)
         text = _with_values(unordered, terms)
-        result = rows = None
+        result = None
+        rows: ox.QuerySolutions | list[tuple] | None = None
         try:
             try:
                 result = self._store.query(text, substitutions=subs)

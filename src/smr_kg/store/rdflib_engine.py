@@ -8,7 +8,7 @@ does not project, and rdflib is made to refuse them too, so both engines fail th
 from __future__ import annotations
 
 from ..errors import SmrKgError
-from ..rdf.terms import as_term, from_rdflib, to_rdflib
+from ..rdf.terms import as_term, from_rdflib, known, to_rdflib
 from .base import (
     Bindings, QueryForms, QueryResult, SelectResult, UnsupportedQuery, check_projected, first_line,
     rdflib_syntax_error, run_with_timeout,
@@ -16,7 +16,10 @@ from .base import (
 
 TYPE_CHECKING = False  # typing's constant without importing typing (4 ms of a fast query)
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rdflib import Graph
+    from rdflib.query import ResultRow
 
     from .ordering import Page
 
@@ -49,11 +52,12 @@ class RdflibStore(QueryForms):
             raise SmrKgError(f"the query failed: {first_line(exc)}", exit_code=2) from None
         if result.type == "ASK":
             return bool(result.askAnswer)
-        if result.type != "SELECT":
+        if result.type != "SELECT" or result.vars is None:
             raise UnsupportedQuery("only SELECT and ASK queries are supported, not CONSTRUCT or DESCRIBE")
         variables = [str(v) for v in result.vars]
         check_projected(bindings, variables)
-        rows = [tuple(from_rdflib(row[i]) for i in range(len(variables))) for row in (page.rows(result) if page else result)]
+        solutions = known("Iterable[ResultRow]", result)  # a SELECT's result iterates rows
+        rows = [tuple(from_rdflib(row[i]) for i in range(len(variables))) for row in (page.rows(solutions) if page else solutions)]
         return SelectResult(variables, rows)
 
 

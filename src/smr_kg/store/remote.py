@@ -42,6 +42,10 @@ from .base import (
 )
 from ..rdf.terms import IRI, BNode, Term, literal
 
+TYPE_CHECKING = False  # typing's constant without importing typing
+if TYPE_CHECKING:
+    from .ordering import Page
+
 DEFAULT_TIMEOUT = 60.0
 """Seconds for one request when the caller sets no limit: a remote call never waits forever."""
 RESULTS_JSON = "application/sparql-results+json"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from typing import cast
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -225,7 +226,7 @@ def _deactivated(shapes: Graph, node: Node) -> bool:
 
 
 def _severity(shapes: Graph, shape: Node) -> URIRef:
-    return shapes.value(shape, SH.severity) or SH.Violation
+    return cast(URIRef, shapes.value(shape, SH.severity) or SH.Violation)  # an IRI (SHACL 2.1.4)
 
 
 def _message(shapes: Graph, shape: Node) -> str | None:

@@ -97,15 +97,16 @@ def load_shapes(directory: Path | None = None) -> Graph:
 def validate_graph(data: Graph | TripleSet, shapes: Graph | None = None, store=None) -> Report:
     """Validate ``data``; ``store`` is a :mod:`smr_kg.store` engine over the same triples
     (made from ``data`` when not given), where the compiled shapes run."""
-    if store is None and isinstance(data, TripleSet):
-        from ..rdf.canonical import Canonical, ntriples_lines
-        from ..store.write import memory_store, ntriples_pieces
+    if store is None:
+        if isinstance(data, TripleSet):
+            from ..rdf.canonical import Canonical, ntriples_lines
+            from ..store.write import memory_store, ntriples_pieces
 
-        store = memory_store(ntriples_pieces(ntriples_lines(Canonical(data))))
-    elif store is None:
-        from ..store import store_for_graph
+            store = memory_store(ntriples_pieces(ntriples_lines(Canonical(data))))
+        else:
+            from ..store import store_for_graph
 
-        store = store_for_graph(data)
+            store = store_for_graph(data)
     return validate_store(store, shapes, lambda: data.to_graph() if isinstance(data, TripleSet) else data)
 
 

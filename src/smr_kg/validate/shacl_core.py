@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
+from typing import cast
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
@@ -35,7 +36,7 @@ _NOT_CONSTRAINTS = frozenset({
     SH.targetObjectsOf, SH.targetNode, SH.sparql, SH.qualifiedMaxCount, SH.qualifiedMinCount,
     SH.qualifiedValueShapesDisjoint,
 })
-_NODE_KINDS = {
+_NODE_KINDS: dict[Node, str] = {  # keyed by sh:nodeKind values as the shapes graph gives them
     SH.IRI: "isIRI({v})", SH.BlankNode: "isBlank({v})", SH.Literal: "isLiteral({v})",
     SH.BlankNodeOrIRI: "!isLiteral({v})", SH.BlankNodeOrLiteral: "!isIRI({v})", SH.IRIOrLiteral: "!isBlank({v})",
 }
@@ -110,7 +111,7 @@ def target_pattern(shapes: Graph, shape: Node, var: str = "?this") -> str | None
 
 
 def _targeted(shapes: Graph) -> set[Node]:
-    found = set()
+    found: set[Node] = set()
     for kind in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode):
         found.update(shapes.subjects(kind, None))
     return {s for s in found if not _deactivated(shapes, s)}
@@ -141,7 +142,7 @@ class _Compiler:
             checks.append(Check(
                 shape=source, component=pattern.component,
                 query=f"SELECT DISTINCT ?this{projected} WHERE {{\n  {targets}\n  {pattern.text}\n}}",
-                severity=self.shapes.value(source, SH.severity) or SH.Violation,
+                severity=cast(URIRef, self.shapes.value(source, SH.severity) or SH.Violation),  # an IRI (SHACL 2.1.4)
                 message=str(message) if message is not None else None,
                 path=self.shapes.value(source, SH.path),
             ))
@@ -196,7 +197,8 @@ class _Compiler:
             return text + "".join(f" FILTER({each(v)})" for v in names if each)
 
         def value_check(component: URIRef, condition: Callable[[str], str], minus: Callable[[str], str] | None = None) -> None:
-            """A violation for each value node that does not meet ``condition``. At the top level a
+            """A violation for each value node that does not meet ``condition`` (called here, at once:
+            the lambdas below may read their loop's variables). At the top level a
             ``minus`` pattern (the values that meet it) is used instead when given: pyoxigraph
             evaluates it once for all value nodes, where an EXISTS runs once per value node."""
             value = self.var()
@@ -212,46 +214,46 @@ class _Compiler:
         for kind in shapes.objects(shape, SH.nodeKind):
             if kind not in _NODE_KINDS:
                 raise Unsupported(str(kind))
-            value_check(SH.NodeKindConstraintComponent, lambda v, k=kind: _NODE_KINDS[k].format(v=v))
+            value_check(SH.NodeKindConstraintComponent, lambda v: _NODE_KINDS[kind].format(v=v))
         for datatype in shapes.objects(shape, SH.datatype):
-            value_check(SH.DatatypeConstraintComponent, lambda v, d=datatype: _datatype(v, d))
+            value_check(SH.DatatypeConstraintComponent, lambda v: _datatype(v, datatype))
         for regex in shapes.objects(shape, SH.pattern):
             flags = shapes.value(shape, SH.flags)
             args = _literal(str(regex)) + (f", {_literal(str(flags))}" if flags is not None else "")
-            value_check(SH.PatternConstraintComponent, lambda v, a=args: f"!isBlank({v}) && REGEX(STR({v}), {a})")
+            value_check(SH.PatternConstraintComponent, lambda v: f"!isBlank({v}) && REGEX(STR({v}), {args})")
         for members in shapes.objects(shape, SH["in"]):
             allowed = [_term(m) for m in Collection(shapes, members)]
-            value_check(SH.InConstraintComponent, lambda v, a=allowed: " || ".join(f"sameTerm({v}, {m})" for m in a) or "false")
+            value_check(SH.InConstraintComponent, lambda v: " || ".join(f"sameTerm({v}, {m})" for m in allowed) or "false")
         for cls in shapes.objects(shape, SH["class"]):
-            instance = (lambda v, c=cls: f"{v} a/<{RDFS.subClassOf}>* {_term(c)}")
-            value_check(SH.ClassConstraintComponent, lambda v, i=instance: f"EXISTS {{ {i(v)} }}", instance)
+            instance = (lambda v: f"{v} a/<{RDFS.subClassOf}>* {_term(cls)}")
+            value_check(SH.ClassConstraintComponent, lambda v: f"EXISTS {{ {instance(v)} }}", instance)
         for key, (operator, component) in _COMPARISONS.items():
             for bound in shapes.objects(shape, key):
-                value_check(component, lambda v, o=operator, b=bound: f"COALESCE({v} {o} {_term(b)}, false)")
+                value_check(component, lambda v: f"COALESCE({v} {operator} {_term(bound)}, false)")
         for node_shape in shapes.objects(shape, SH.node):
-            value_check(SH.NodeConstraintComponent, lambda v, s=node_shape: self.conforms(s, v))
+            value_check(SH.NodeConstraintComponent, lambda v: self.conforms(node_shape, v))
         for negated in shapes.objects(shape, SH["not"]):
-            value_check(SH.NotConstraintComponent, lambda v, s=negated: "!" + self.conforms(s, v))
+            value_check(SH.NotConstraintComponent, lambda v: "!" + self.conforms(negated, v))
         for members in shapes.objects(shape, SH["or"]):
             listed = list(Collection(shapes, members))
             value_check(SH.OrConstraintComponent,
-                        lambda v, a=listed: " || ".join(f"({self.conforms(m, v)})" for m in a) or "false")
+                        lambda v: " || ".join(f"({self.conforms(m, v)})" for m in listed) or "false")
         for members in shapes.objects(shape, SH["and"]):
             listed = list(Collection(shapes, members))
             value_check(SH.AndConstraintComponent,
-                        lambda v, a=listed: " && ".join(f"({self.conforms(m, v)})" for m in a) or "true")
+                        lambda v: " && ".join(f"({self.conforms(m, v)})" for m in listed) or "true")
         for value in shapes.objects(shape, SH.hasValue):
             if path is None:
-                value_check(SH.HasValueConstraintComponent, lambda v, x=value: f"sameTerm({v}, {_term(x)})")
+                value_check(SH.HasValueConstraintComponent, lambda v: f"sameTerm({v}, {_term(value)})")
             else:
                 probe = self.var()
                 out.append(_Pattern(SH.HasValueConstraintComponent,
                                     f"FILTER NOT EXISTS {{ {values(probe)} FILTER(sameTerm({probe}, {_term(value)})) }}", None, None))
-        for n in shapes.objects(shape, SH.minCount):
+        for n in cast("Iterator[Literal]", shapes.objects(shape, SH.minCount)):  # integers (SHACL 4.2)
             count(int(n))
             if int(n) > 0:
                 out.append(_Pattern(SH.MinCountConstraintComponent, f"FILTER NOT EXISTS {{ {distinct(int(n))} }}", None, None))
-        for n in shapes.objects(shape, SH.maxCount):
+        for n in cast("Iterator[Literal]", shapes.objects(shape, SH.maxCount)):
             count(int(n) + 1)
             out.append(_Pattern(SH.MaxCountConstraintComponent, f"FILTER EXISTS {{ {distinct(int(n) + 1)} }}", None, None))
         if (shape, SH.uniqueLang, Literal(True)) in shapes:
@@ -261,12 +263,12 @@ class _Compiler:
                 f"{focus} {path} {a} . {focus} {path} {b} . FILTER(isLiteral({a}) && isLiteral({b}) && "
                 f"LANG({a}) != \"\" && LCASE(LANG({a})) = LCASE(LANG({b})) && !sameTerm({a}, {b}))", None, None))
         for qualified in shapes.objects(shape, SH.qualifiedValueShape):
-            condition = (lambda v, s=qualified: self.conforms(s, v))
-            for n in shapes.objects(shape, SH.qualifiedMaxCount):
+            condition = (lambda v: self.conforms(qualified, v))
+            for n in cast("Iterator[Literal]", shapes.objects(shape, SH.qualifiedMaxCount)):
                 count(int(n) + 1)
                 out.append(_Pattern(SH.QualifiedMaxCountConstraintComponent,
                                     f"FILTER EXISTS {{ {distinct(int(n) + 1, condition)} }}", None, None))
-            for n in shapes.objects(shape, SH.qualifiedMinCount):
+            for n in cast("Iterator[Literal]", shapes.objects(shape, SH.qualifiedMinCount)):
                 count(int(n))
                 if int(n) > 0:
                     out.append(_Pattern(SH.QualifiedMinCountConstraintComponent,
