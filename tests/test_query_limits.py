@@ -110,3 +110,22 @@ def test_loopback_spellings_need_no_flag():
 
     assert all(_loopback(h) for h in ("127.0.0.1", "::1", "[::1]", "localhost", "127.0.0.2"))
     assert not any(_loopback(h) for h in ("0.0.0.0", "::", "10.0.0.1", "my-host"))
+
+
+def test_an_update_is_refused_as_an_update_and_from_named_is_named(run_cli, tmp_path):
+    update = tmp_path / "u.rq"
+    update.write_text("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    code, _, err = run_cli("query", str(update))
+    assert code == 2 and "SPARQL update" in err and "CONSTRUCT" not in err
+    named = tmp_path / "n.rq"
+    named.write_text("SELECT * FROM NAMED <http://example.org/g> WHERE { ?s ?p ?o } LIMIT 1")
+    code, _, err = run_cli("query", str(named))
+    assert code == 2 and "FROM NAMED <http://example.org/g>" in err and "<default>" not in err
+
+
+def test_a_value_that_is_not_utf8_is_refused_as_such(run_cli):
+    bad = b"SNOMEDCT:\xff\xfe".decode("utf-8", "surrogateescape")  # what Python makes of such argv bytes
+    code, _, err = run_cli("query", "by-code", "--param", f"code={bad}")
+    assert code != 0 and "not valid UTF-8" in err and "syntax error" not in err
+    code, _, err = run_cli("lookup", bad)
+    assert code == 2 and "not valid UTF-8" in err

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 
 from ..errors import SmrKgError
 from .queries import NamedQuery, Parameter
+from .resolve import not_utf8
 from ..store.base import QueryResult, SelectResult, Store
 from ..rdf.terms import IRI, BNode, Literal
 
@@ -50,6 +51,9 @@ def parse_params(pairs: list[str] | None) -> dict[str, str]:
             raise ParameterError(f"bad --param {pair!r}: expected NAME=VALUE, e.g. mechanism=\"left ventricular dilation\"")
         if name in params:
             raise ParameterError(f"--param {name} is given twice")
+        if not_utf8(value):
+            raise ParameterError(f"--param {name}: the value is not valid UTF-8 text (check the terminal's or "
+                                 "the script's encoding)")
         params[name] = value
     return params
 

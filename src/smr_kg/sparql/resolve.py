@@ -273,10 +273,18 @@ MAX_TERM = 1000
 against every label took half a minute)."""
 
 
+def not_utf8(text: str) -> bool:
+    """Whether ``text`` came from bytes that are not UTF-8 (Python keeps them as lone surrogates):
+    refused with a reason, instead of a syntax error about a query the user never wrote."""
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
+
+
 def check_length(text: str) -> None:
     """Refuse a value longer than :data:`MAX_TERM` (exit code 2), showing only its start."""
     if len(text) > MAX_TERM:
         raise InputError(f"{quoted(text, 40)} is too long for a term (at most {MAX_TERM} characters)")
+    if not_utf8(text):
+        raise InputError("the term is not valid UTF-8 text (check the terminal's or the script's encoding)")
 
 
 _INDEXES: "weakref.WeakKeyDictionary[Store, _NameIndex]" = weakref.WeakKeyDictionary()
