@@ -114,7 +114,10 @@ class Evaluator:
         self.k = knowledge
         self.linker = linker
         self.held_out = held_out
-        recs = [r for r in knowledge.recommendations if superseded or r.current]
+        recs = [r for r in knowledge.recommendations if (superseded or r.current)
+                and (r.criteria or (r.condition and knowledge.is_a(r.condition, str(SMR.SecondaryMitralRegurgitation))))]
+        # a recommendation for SMR is evaluated even without criteria as data: its applicability (by
+        # its own guideline's severity definition) is then the answer, side by side with the others
         self.recommendations = sorted(recs, key=lambda r: (FIRST not in r.interventions, r.label))
         self.observable_codes = {concept for links in knowledge.codes.values() for concept, _ in links}
 

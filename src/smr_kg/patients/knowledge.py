@@ -68,10 +68,11 @@ SELECT ?s ?p ?o WHERE { VALUES ?p { smr:actsOn smr:partOf } ?s ?p ?o . FILTER(is
 """
 
 RECOMMENDATIONS_QUERY = _PREFIXES + """
-# Recommendations that have criteria, with their grade, condition, intervention, source and status.
+# Every recommendation, with its grade, condition, intervention, source, status and criteria (if any).
 SELECT ?rec ?label ?cor ?corNotation ?loe ?loeNotation ?condition ?intervention ?source ?status ?criterion
 WHERE {
-  ?rec a smr:Recommendation ; smr:hasCriterion ?criterion .
+  ?rec a smr:Recommendation .
+  OPTIONAL { ?rec smr:hasCriterion ?criterion }
   OPTIONAL { ?rec rdfs:label ?label }
   OPTIONAL { ?rec smr:classOfRecommendation ?cor . OPTIONAL { ?cor skos:notation ?corNotation } }
   OPTIONAL { ?rec smr:levelOfEvidence ?loe . OPTIONAL { ?loe skos:notation ?loeNotation } }
@@ -332,7 +333,7 @@ def _recommendations(store: Store, criteria: dict[str, dict[str, set]]) -> tuple
             cor=_one(f, "corNotation") or _local(_one(f, "cor")), loe=_one(f, "loeNotation") or _local(_one(f, "loe")),
             condition=_one(f, "condition"), interventions=tuple(sorted(str(v) for v in f["intervention"])),
             sources=tuple(sorted(str(v) for v in f["source"])), statuses=tuple(sorted(str(v) for v in f["status"])),
-            criteria=tuple(sorted((_criterion(c, criteria[str(c)]) for c in f["criterion"]), key=_criterion_order)),
+            criteria=tuple(sorted((_criterion(c, criteria[str(c)]) for c in f["criterion"] if c is not None), key=_criterion_order)),
         ))
     return tuple(out)
 

@@ -221,6 +221,7 @@ def explain(result: PatientResult, k: Knowledge) -> str:
         for v in ev.verdicts:
             out.append(f"  - {v.criterion.label}: {v.verdict} - {v.reason}")
         out.append("")
+    out += side_by_side(result, k)
     for r in result.rejected:
         out.append(f"Rejected: {r['source']} {r['field']} ({r['observable']}): {r['problem']}")
     for issue in result.issues:
@@ -231,6 +232,28 @@ def explain(result: PatientResult, k: Knowledge) -> str:
             cited = k.citations.get(source) or {"citation": k.label(source), "links": []}
             out.append(f"  [{n}] {cited['citation']}" + (f" {' '.join(cited['links'])}" if cited["links"] else ""))
     return "\n".join(out).rstrip() + "\n"
+
+
+def side_by_side(result: PatientResult, k: Knowledge) -> list[str]:
+    """Every intervention that more than one guideline recommends, with each guideline's grade and
+    this patient's verdict - where they differ, the applicability reasons above say why (each
+    guideline judges severity by its own definition)."""
+    by_intervention: dict[str, list] = {}
+    for ev in result.evaluations:
+        for intervention in ev.recommendation.interventions:
+            by_intervention.setdefault(intervention, []).append(ev)
+    out: list[str] = []
+    for intervention, evs in sorted(by_intervention.items(), key=lambda item: k.label(item[0])):
+        guidelines = {s for ev in evs for s in ev.recommendation.sources}
+        if len(guidelines) < 2:
+            continue
+        verdicts = {ev.verdict for ev in evs}
+        out.append(f"{k.label(intervention)}: {len(evs)} recommendations from {len(guidelines)} guidelines"
+                   + (" - the verdicts differ" if len(verdicts) > 1 else ""))
+        for ev in sorted(evs, key=lambda e: e.recommendation.label):
+            rec = ev.recommendation
+            out.append(f"  {rec.label} (class {rec.cor}, level {rec.loe}): {ev.verdict}")
+    return ["Side by side, by intervention:", *out, ""] if out else []
 
 
 def _local(iri: str) -> str:
