@@ -157,8 +157,20 @@ def test_therapies_are_grouped_by_kind_with_class_and_level(store) -> None:
     assert headings[:4] == ["Medical therapy", "Device therapy", "Transcatheter intervention", "Surgical intervention"]
     medical = next(g for g in section["groups"] if g["heading"] == "Medical therapy")
     graded = [c["statement"] for c in medical["claims"] if c["record"]]
-    # Regression (issue 9, item 3): the 2020 level of evidence could not be verified; say so
-    assert any("class of recommendation 1, level of evidence not verified" in s for s in graded)
+    # Regression (issue 9, item 3): the 2020 grade could not be verified in the guideline; say so
+    assert any("class of recommendation not verified, level of evidence not verified" in s for s in graded)
+
+
+def test_treatment_shows_the_societies_grades_side_by_side(store) -> None:
+    data = json.loads(render_answer(store, "treatment", "json"))
+    section = next(s for s in data["sections"] if s["title"].startswith("Guideline grades side by side"))
+    teer = next(g for g in section["groups"] if g["heading"] == "Transcatheter edge-to-edge repair")
+    statements = [c["statement"] for c in teer["claims"]]
+    assert any(s.startswith("2020 ACC/AHA valvular heart disease guideline (ACC/AHA grading scale): "
+                            "class of recommendation not verified") for s in statements)
+    assert any(s.startswith("2025 ESC/EACTS valvular heart disease guidelines (ESC grading scale): "
+                            "class of recommendation I, level of evidence A") for s in statements)
+    assert not any("2021 ESC/EACTS" in s for s in statements)   # superseded by 2025: only on request
 
 
 def test_superseded_recommendations_are_shown_only_on_request_and_labelled(store) -> None:

@@ -68,6 +68,11 @@ BROKEN = {
         ("RecommendationCOR", "UngradedRecommendation"), ("RecommendationLOE", "UngradedRecommendation"),
         ("RecommendationIntervention", "UngradedRecommendation"),
         ("RecommendationCOR", "MisgradedRecommendation"), ("RecommendationLOE", "MisgradedRecommendation"),
+        ("RecommendationStatement", "UngradedRecommendation"),
+    },
+    "RecommendationScale.ttl": {
+        ("RecommendationScale", "WrongScale"), ("RecommendationScale", "UnexplainedNotVerified"),
+        ("RecommendationScale", "NoScheme"),
     },
     "ClaimKinds.ttl": {("ClaimKinds", "CauseThroughTherapy"), ("ClaimKinds", "CauseThroughStructure")},
     "QuantitativeCriterion.ttl": {

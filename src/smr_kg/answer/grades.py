@@ -53,8 +53,11 @@ def _scale(ctx: Context, fields: Fields) -> str:
 def _bullet(ctx: Context, record: Term, fields: Fields) -> Claim:
     setting = first_text(fields.get(RDFS.label)) or ctx.label(record)
     conditions = ", ".join(ctx.label(c) for c in iris(fields.get(SMR.forCondition)))
-    text = (f"{capital(_guideline(ctx, fields))} ({_scale(ctx, fields)}): {grade_text(ctx, fields) or 'ungraded'}"
-            f" — for {conditions}: {setting}.")
+    grade = grade_text(ctx, fields) or "ungraded"
+    if SMR.Superseded in iris(fields.get(SMR.recommendationStatus)):
+        replaced_by = first_iri(fields.get(SMR.supersededBy))
+        grade += f"; superseded by the {ctx.facts.source(replaced_by).label}" if replaced_by else "; superseded"
+    text = f"{capital(_guideline(ctx, fields))} ({_scale(ctx, fields)}): {grade} — for {conditions}: {setting}."
     return ctx.record_claim(record, fields, text)
 
 

@@ -208,7 +208,7 @@ def teer_summary(ctx: Context) -> list[str]:
     measured = sum(1 for c in wanted if c.get(SMR.comparator))
     return [
         f"The graph records {count(len(recs), 'guideline recommendation')} for {ctx.label(TEER)} "
-        f"({'; '.join(_grade(ctx, f) for f in recs)}), with {count(len(wanted), 'criterion', 'criteria')}: "
+        f"({'; '.join(grade_text(ctx, f) for f in recs)}), with {count(len(wanted), 'criterion', 'criteria')}: "
         f"{measured} measured thresholds and {len(wanted) - measured} clinical judgements."
     ]
 

@@ -33,15 +33,13 @@ and nothing is built.
 
 from __future__ import annotations
 
-import re
-
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from ..errors import InputError
 from ..rdf.namespaces import SMR
 from ..rdf.triples import Triple, TripleSet
-from .rows import Row, Terms, iri
+from .rows import Row, Terms
 
 STATUSES: dict[str, URIRef] = {
     "established": SMR.Established,
@@ -60,7 +58,6 @@ COLUMNS = ("id", "subject", "predicate", "object", "status", "source", "evidence
            "seed_ref", "population", "excerpt", "see_also", "note")
 REQUIRED = ("id", "subject", "predicate", "object", "status", "source", "evidence")
 EXCERPT_COLUMNS = ("key", "excerpt")
-_LOCAL_ID = re.compile(r"^[A-Za-z][\w.-]*$")
 # The terms every record uses, looked up once: each rdflib namespace attribute is a Python call,
 # and a 50,000-row table made 750,000 of them.
 _TYPE, _LABEL, _SEE_ALSO, _SOURCE = RDF.type, RDFS.label, RDFS.seeAlso, DCTERMS.source
@@ -106,7 +103,7 @@ class _Compiler:
         out: list[Triple] = []
         seen: dict[URIRef, Row] = {}
         for row in rows:
-            claim = self._claim_iri(row)
+            claim = row.record_iri("id", "claim-0001")
             if claim in seen:
                 raise row.fail("id", f"duplicate id (first used in row {seen[claim].number})")
             seen[claim] = row
@@ -161,15 +158,6 @@ class _Compiler:
                 out.append((claim, prop, Literal(text)))
         if definitional:
             _write_axiom(out, claim, subject, predicate, obj, sources, evidence)
-
-    def _claim_iri(self, row: Row) -> URIRef:
-        text = row.cells.get("id", "").strip()
-        if _LOCAL_ID.match(text):
-            return SMR[text]
-        try:
-            return iri(text)
-        except InputError as exc:
-            raise row.fail("id", f"{exc.message} (or use a plain name such as claim-0001)") from None
 
     def _check_kind(self, row: Row, column: str, term: URIRef, kind: object) -> None:
         if isinstance(kind, URIRef) and kind not in self.terms.ancestors(term):

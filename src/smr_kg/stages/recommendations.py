@@ -43,10 +43,9 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from ..errors import InputError
 from ..rdf.namespaces import SMR
 from ..rdf.triples import Triple, TripleSet
-from .rows import Row, Terms, iri
+from .rows import Row, Terms
 
 COLUMNS = ("id", "label", "guideline", "section", "intervention", "condition", "class", "level",
            "grade_note", "statement", "statement_kind", "quote", "status", "superseded_by", "criteria",
@@ -92,7 +91,7 @@ class _Compiler:
         out: list[Triple] = []
         seen: dict[URIRef, Row] = {}
         for row in rows:
-            record = self._record_iri(row)
+            record = row.record_iri("id", "Rec2025TEER")
             if record in seen:
                 raise row.fail("id", f"duplicate id (first used in row {seen[record].number})")
             seen[record] = row
@@ -169,15 +168,6 @@ class _Compiler:
             raise row.fail("quote", "a verbatim statement needs the quote it was read as")
         if kind == "verbatim" and quote not in statement:
             raise row.fail("quote", "the quote of a verbatim statement must be part of the statement")
-
-    def _record_iri(self, row: Row) -> URIRef:
-        text = row.text("id")
-        if text and text.replace("_", "").replace("-", "").isalnum() and text[0].isalpha():
-            return SMR[text]
-        try:
-            return iri(text)
-        except InputError as exc:
-            raise row.fail("id", f"{exc.message} (or use a plain name such as Rec2025TEER)") from None
 
 
 __all__ = ["COLUMNS", "NOT_VERIFIED", "REQUIRED", "compile_recommendations"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,9 @@ from rdflib.namespace import OWL, RDF, RDFS
 from ..errors import InputError
 from ..rdf.namespaces import SMR
 from ..rdf.triples import TripleSet
+
+
+_LOCAL_ID = re.compile(r"^[A-Za-z][\w.-]*$")
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,17 @@ class Row:
     def text(self, column: str) -> str:
         """The cell, stripped ('' when the row has no such cell)."""
         return self.cells.get(column, "").strip()
+
+    def record_iri(self, column: str, example: str) -> URIRef:
+        """The IRI a record's id names: a plain name (``claim-0042``) in the smr namespace, or a
+        CURIE or IRI for records of other namespaces; ``example`` is shown when it is neither."""
+        text = self.text(column)
+        if _LOCAL_ID.match(text):
+            return SMR[text]
+        try:
+            return iri(text)
+        except InputError as exc:
+            raise self.fail(column, f"{exc.message} (or use a plain name such as {example})") from None
 
     def values(self, column: str) -> list[str]:
         """The ``|``-separated values of a cell, stripped, empty ones dropped."""

@@ -1,8 +1,9 @@
 """Every kind of curated table, recognised by its header and compiled in a fixed order.
 
-A curator adds a claim, a seed excerpt (and, as the kinds grow, a recommendation, a criterion or a
-trial result) as one row of a ``.tsv`` file in ``ontology/`` or given with ``--input``. Which kind
-a table is follows from its header, not its name, so users may name their files as they like.
+A curator adds a claim, a seed excerpt, a guideline recommendation (and, as the kinds grow, a
+criterion or a trial result) as one row of a ``.tsv`` file in ``ontology/`` or given with
+``--input``. Which kind a table is follows from its header, not its name, so users may name their
+files as they like.
 Kinds are compiled in the order of :data:`KINDS`: a later kind may refer to what an earlier one
 declared (a claim to a seed excerpt's key, a trial result to a claim), and every kind sees all
 the RDF read with it.
