@@ -8,7 +8,6 @@ so ``.ci/run`` fails on an upward import, a cycle or a type error.
 from __future__ import annotations
 
 import ast
-import re
 import subprocess
 import sys
 from pathlib import Path

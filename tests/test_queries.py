@@ -440,7 +440,8 @@ def test_trial_results_give_each_estimate_with_its_interval_and_publication(stor
     mitra = by_trial[(SMR.MITRAFR2019TwoYear, "death from any cause", "24 months")]
     assert str(mitra["pmid"]) == "31476260" and float(mitra["ciUpper"]) > 1
     teer = answer(store, "trial-results", therapy="transcatheter edge-to-edge repair")
-    assert {r["trial"] for r in teer} == {SMR.COAPT2021ThreeYear, SMR.COAPT2023FiveYear, SMR.MITRAFR2019TwoYear}
+    assert {r["trial"] for r in teer} == {SMR.COAPT2021ThreeYear, SMR.COAPT2023FiveYear, SMR.MITRAFR2019TwoYear,
+                                         SMR.MATTERHORN2024}
 
 
 def test_cq14_evidence_for_an_assertion(store) -> None:
