@@ -178,3 +178,21 @@ def test_the_eroa_to_lvedv_ratio_is_reported_as_a_hypothesis_not_classified(resu
     assert p["ratio_mm2_per_ml"] == pytest.approx(0.2) and p["status"] == "hypothesis"
     assert p["framework"] == "smr:Grayburn2019"
     assert results["t-no-mr"].proportionality is None
+
+
+def test_each_guideline_judges_severity_by_its_own_definition(results):
+    """EROA 0.35 cm2: below the 2020 ACC/AHA 0.40 cm2 (TEER not applicable), within the 2025
+    ESC/EACTS lower threshold that applies only with an elliptical orifice (severity undecided)."""
+    r = results["t-conditional"]
+    acc = evaluation(r, TEER)
+    assert acc.verdict == "not applicable" and "2020 ACC/AHA" in acc.applicability.reasons[-1]
+    esc = evaluation(r, "Rec2025ESCTEER")
+    assert esc.applicability.status == "unknown" and esc.verdict != "met"
+    assert "2025 ESC/EACTS" in esc.applicability.reasons[-1] and "elliptical" in esc.applicability.reasons[-1]
+    assert {v.criterion.iri.rsplit("/", 1)[-1]: v.verdict for v in esc.applicability.checks}[
+        "CritESC2025Severe_EROALower"] == "met"
+
+
+def test_a_recommendation_row_names_the_severity_its_condition_does_not(results):
+    e = evaluation(results["t-moderate-measured"], "Rec2025ESCTEER")  # EROA 0.25 cm2, RVol 35 mL
+    assert e.verdict == "not applicable" and "not severe by the 2025 ESC/EACTS" in e.applicability.reasons[-1]

@@ -147,7 +147,7 @@ def applicability(k: Knowledge, rec: Recommendation, mr: Mechanism, pattern: str
     if kind_status == UNDECIDED:
         status = UNDECIDED
     checks: tuple[Checked, ...] = ()
-    if k.is_a(condition, SEVERE):
+    if k.is_a(condition, SEVERE) or (rec.severity and k.is_a(rec.severity, SEVERE)):
         severity, reason, checks = _severity(k, rec, findings, judge)
         reasons.append(reason)
         if severity == NOT_APPLICABLE:

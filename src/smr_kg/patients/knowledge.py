@@ -69,9 +69,10 @@ SELECT ?s ?p ?o WHERE { VALUES ?p { smr:actsOn smr:partOf } ?s ?p ?o . FILTER(is
 
 RECOMMENDATIONS_QUERY = _PREFIXES + """
 # Every recommendation, with its grade, condition, intervention, source, status and criteria (if any).
-SELECT ?rec ?label ?cor ?corNotation ?loe ?loeNotation ?condition ?intervention ?source ?status ?criterion
+SELECT ?rec ?label ?cor ?corNotation ?loe ?loeNotation ?condition ?severity ?intervention ?source ?status ?criterion
 WHERE {
   ?rec a smr:Recommendation .
+  OPTIONAL { ?rec smr:requiresSeverity ?severity }
   OPTIONAL { ?rec smr:hasCriterion ?criterion }
   OPTIONAL { ?rec rdfs:label ?label }
   OPTIONAL { ?rec smr:classOfRecommendation ?cor . OPTIONAL { ?cor skos:notation ?corNotation } }
@@ -179,6 +180,8 @@ class Recommendation:
     sources: tuple[str, ...]
     statuses: tuple[str, ...]
     criteria: tuple[Criterion, ...]
+    severity: str | None = None
+    """The severity it requires by its own guideline's definition, where its condition does not say it."""
 
     @property
     def current(self) -> bool:
@@ -334,6 +337,7 @@ def _recommendations(store: Store, criteria: dict[str, dict[str, set]]) -> tuple
             condition=_one(f, "condition"), interventions=tuple(sorted(str(v) for v in f["intervention"])),
             sources=tuple(sorted(str(v) for v in f["source"])), statuses=tuple(sorted(str(v) for v in f["status"])),
             criteria=tuple(sorted((_criterion(c, criteria[str(c)]) for c in f["criterion"] if c is not None), key=_criterion_order)),
+            severity=_one(f, "severity"),
         ))
     return tuple(out)
 

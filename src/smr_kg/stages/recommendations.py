@@ -18,6 +18,9 @@ column             meaning
 ``section``        where it was read: section, table and page as printed
 ``intervention``   the recommended therapy classes (``|``-separated CURIEs)
 ``condition``      the condition class it is for
+``severity``       the severity it requires, judged by *its own guideline's* definition (a class
+                   under smr:SecondaryMitralRegurgitation, e.g. smr:SevereSecondaryMitralRegurgitation
+                   for an ESC row on "severe ventricular SMR"), if the condition does not say it
 ``class``          the class of recommendation on the guideline's own scale, or ``not verified``
 ``level``          the level of evidence, likewise
 ``grade_note``     why a grade is not verified (required then)
@@ -47,7 +50,7 @@ from ..rdf.namespaces import SMR
 from ..rdf.triples import Triple, TripleSet
 from .rows import Row, Terms
 
-COLUMNS = ("id", "label", "guideline", "section", "intervention", "condition", "class", "level",
+COLUMNS = ("id", "label", "guideline", "section", "intervention", "condition", "severity", "class", "level",
            "grade_note", "statement", "statement_kind", "quote", "status", "superseded_by", "criteria",
            "trials", "see_also", "evidence", "note")
 REQUIRED = ("id", "label", "guideline", "intervention", "condition", "class", "level", "statement",
@@ -79,6 +82,7 @@ class _Compiler:
         self.allowed = {"criteria": self.criteria, "sources": terms.sources}
         self.therapies = terms.below(SMR.Therapy)
         self.conditions = terms.below(SMR.Condition)
+        self.severities = terms.below(SMR.SecondaryMitralRegurgitation)
         # (scheme, kind) -> notation -> grade individual
         self.grades: dict[tuple[URIRef, URIRef], dict[str, URIRef]] = {}
         for kind in (SMR.ClassOfRecommendation, SMR.LevelOfEvidence):
@@ -131,6 +135,8 @@ class _Compiler:
             (record, SMR.evidenceType, evidence),
         ]
         out += [(record, SMR.recommendedIntervention, t) for t in interventions]
+        if row.text("severity"):
+            out.append((record, SMR.requiresSeverity, term(row, "severity", self.severities, "severity class")))
         replaced_by = row.text("superseded_by")
         if status == SMR.Superseded and not replaced_by:
             raise row.fail("superseded_by", "a superseded recommendation names the guideline that replaced it")
