@@ -191,9 +191,10 @@ def test_fhir_validation_catches_a_malformed_resource(run_cli, tmp_path):
 
 def test_the_readme_worked_example_is_the_exact_output(run_cli):
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    command = "$ smr-kg patients tests/fixtures/patients/stemi.json --explain p-stemi --quiet\n"
+    command = "$ smr-kg patients tests/fixtures/patients/stemi.json --explain p-stemi --guideline smr:ACCAHA2020VHDGuideline --quiet\n"
     shown = readme.split(command, 1)[1].split("```", 1)[0]
-    code, out, _ = run_cli("patients", str(BUNDLES / "stemi.json"), "--explain", "p-stemi", "--quiet")
+    code, out, _ = run_cli("patients", str(BUNDLES / "stemi.json"), "--explain", "p-stemi",
+                           "--guideline", "smr:ACCAHA2020VHDGuideline", "--quiet")
     assert code == 0 and out == shown
 
 

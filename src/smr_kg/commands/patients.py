@@ -35,6 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="FHIR validation with fhir.resources: the first resource of each type per file (default), all, or none")
     p.add_argument("--memory", type=int, default=256, metavar="MB",
                    help="NDJSON/CSV input grouped per pass (default 256 MB; peak memory is about 1.6x that plus 110 MB): more input means more passes, not more memory")
+    p.add_argument("--guideline", action="append", default=[], metavar="CURIE",
+                   help="only the recommendations of this guideline (repeatable; e.g. smr:ESC2025VHDGuideline; "
+                        "`smr-kg query recommendations` lists them); default: every guideline, side by side")
     p.add_argument("--merge-duplicates", action="store_true",
                    help="merge a patient id found in two inputs (by default that is an error, exit 2, naming both inputs); "
                         "Bundles are then held in memory until the end")
@@ -61,12 +64,14 @@ def run(args: argparse.Namespace) -> int:
     if args.report is not None and args.report.exists():
         raise InputError(f"{args.report}: already exists; --report writes a new file only")
     files = input_files(args.inputs)
+    store = open_store()
+    guidelines = tuple(_guideline(store, g) for g in args.guideline)
     output = open_output(args, files)
     options = Options(fmt=output_format(args, output, SUFFIXES), explain=args.explain, held_out=args.contested,
                       superseded=args.all_recommendations, validate=args.validate,
                       memory_bytes=args.memory << 20, snomed_hierarchy=args.snomed_hierarchy, strict=args.strict,
-                      merge_duplicates=args.merge_duplicates, report=args.report)
-    store = open_store()
+                      merge_duplicates=args.merge_duplicates, report=args.report,
+                      guidelines=guidelines)
     with output.stream() as out, _progress(files, args.quiet) as tick:
         if args.engine == "spark":
             from ..patients.spark import run_spark
@@ -77,6 +82,23 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         report(summary)
     return 0
+
+
+def _guideline(store, text: str) -> str:
+    """The IRI of a guideline of the graph named by CURIE or IRI; an unknown one is bad input."""
+    from ..errors import InputError
+    from ..rdf.prefixes import expand
+
+    try:
+        iri = str(expand(text.strip().strip("<>"))) if not text.startswith(("http://", "https://")) else text
+    except Exception:
+        raise InputError(f"--guideline {text!r}: not a CURIE or IRI") from None
+    known = sorted(str(row[0]) for row in store.select(
+        "SELECT ?g WHERE { ?g a <https://w3id.org/smr-kg/Guideline> }").rows)
+    if iri not in known:
+        names = ", ".join(k.replace("https://w3id.org/smr-kg/", "smr:") for k in known)
+        raise InputError(f"--guideline {text}: not a guideline of the graph (known: {names})")
+    return iri
 
 
 def _progress(files: list[Path], quiet: bool):

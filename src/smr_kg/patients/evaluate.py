@@ -110,11 +110,13 @@ class PatientResult:
 class Evaluator:
     """Evaluates records with one compiled graph (build once, call :meth:`evaluate` per patient)."""
 
-    def __init__(self, knowledge: Knowledge, linker: Linker, superseded: bool = False, held_out: bool = False) -> None:
+    def __init__(self, knowledge: Knowledge, linker: Linker, superseded: bool = False, held_out: bool = False,
+                 guidelines: tuple[str, ...] = ()) -> None:
         self.k = knowledge
         self.linker = linker
         self.held_out = held_out
         recs = [r for r in knowledge.recommendations if (superseded or r.current)
+                and (not guidelines or set(r.sources) & set(guidelines))
                 and (r.criteria or (r.condition and knowledge.is_a(r.condition, str(SMR.SecondaryMitralRegurgitation))))]
         # a recommendation for SMR is evaluated even without criteria as data: its applicability (by
         # its own guideline's severity definition) is then the answer, side by side with the others

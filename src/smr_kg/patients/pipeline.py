@@ -35,6 +35,8 @@ class Options:
     snomed_hierarchy: Path | None = None
     strict: bool = False
     merge_duplicates: bool = False
+    guidelines: tuple[str, ...] = ()
+    """Only the recommendations of these guidelines (source IRIs); empty: every guideline."""
     report: Path | None = None
     """Where to write every input issue (JSON lines with the patient); stderr shows the first few."""
 
@@ -64,7 +66,8 @@ def prepare(store, options: Options) -> tuple[Knowledge, SnomedHierarchy | None]
 
 
 def evaluator(knowledge: Knowledge, hierarchy: SnomedHierarchy | None, options: Options) -> Evaluator:
-    return Evaluator(knowledge, Linker(knowledge, hierarchy), superseded=options.superseded, held_out=options.held_out)
+    return Evaluator(knowledge, Linker(knowledge, hierarchy), superseded=options.superseded, held_out=options.held_out,
+                     guidelines=options.guidelines)
 
 
 def check_strict(result: PatientResult) -> None:
