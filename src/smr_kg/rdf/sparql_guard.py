@@ -102,5 +102,5 @@ def _refuse_update(query: str, parse_update: Callable[[str], object]) -> None:
         parse_update(query)
     except Exception:
         return
-    raise SmrKgError("the file is a SPARQL update (e.g. LOAD, INSERT, DROP): smr-kg runs only SELECT "
+    raise SmrKgError("the query is a SPARQL update (e.g. LOAD, INSERT, DROP): smr-kg runs only SELECT "
                      "and ASK queries and never changes or loads into the store", exit_code=BAD_INPUT)

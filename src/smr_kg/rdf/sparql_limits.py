@@ -14,7 +14,6 @@ branches vs ~10,000) and far above what the named queries use (depth <= 12, no U
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from ..errors import BAD_INPUT, SmrKgError
 from .sparql_guard import _LEXEMES
@@ -24,16 +23,16 @@ _BRACKETS = re.compile(r"[{}()\[\]]")
 _OPEN = frozenset("{([")
 
 
-@dataclass(frozen=True)
 class Limits:
-    """The largest query smr-kg hands to an engine."""
+    """The largest query smr-kg hands to an engine: ``depth``, the deepest nesting of ``{ }``,
+    ``( )`` and ``[ ]`` together; ``branches``, the most branches joined by ``UNION`` (the keywords
+    plus one); ``length``, the most characters. A plain class, not a dataclass: every query
+    imports this module, and ``smr-kg lookup`` starts without importing dataclasses."""
 
-    depth: int = 128
-    """Deepest nesting of ``{ }``, ``( )`` and ``[ ]`` together."""
-    branches: int = 1000
-    """Most branches joined by ``UNION`` in one query (the keywords plus one)."""
-    length: int = 1_000_000
-    """Most characters of query text."""
+    __slots__ = ("depth", "branches", "length")
+
+    def __init__(self, depth: int = 128, branches: int = 1000, length: int = 1_000_000) -> None:
+        self.depth, self.branches, self.length = depth, branches, length
 
 
 DEFAULT_LIMITS = Limits()
