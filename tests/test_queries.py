@@ -239,7 +239,7 @@ def test_cq2_causes_cover_the_seven_cause_groups_of_the_seed(store) -> None:
     # the seed's HCM and RV bullets are held out (contested / unsupported), not causes
     for cause in ("hypertrophic cardiomyopathy", "right ventricular dysfunction with tricuspid regurgitation"):
         assert term(store, cause) not in column(rows, "cause")
-    medication = [r for r in rows if "medication" in labels(store)[r["cause"]]]
+    medication = [r for r in rows if "depressing left ventricular function" in labels(store)[r["cause"]]]
     assert medication, "the seed's 'certain medications' bullet is missing"
     assert all(str(r.get("seedReferences", "")) == "" for r in medication)   # unreferenced in the seed
     ihd = next(r for r in rows if (r["cause"], r["via"]) == (term(store, "ischemic heart disease"), term(store, "left ventricular dilation")))
@@ -292,7 +292,8 @@ def test_cq5_therapies_with_guideline_grades(store) -> None:
     assert (teer, SMR.COR_2a, SMR.LOE_B_R) in graded       # 2020 ACC/AHA: TEER 2a, B-R
     for surgery in ("surgical mitral valve repair", "mitral valve replacement"):
         assert (term(store, surgery), SMR.COR_2a, SMR.LOE_B_NR) in graded   # with CABG, 2a B-NR
-    assert term(store, "coronary revascularization") in column(rows, "therapy")
+    # coronary revascularization -> ischaemic MR is held out (hypothesis) until a source's words are quoted
+    assert term(store, "coronary revascularization") not in column(rows, "therapy")
     # Regression (issue 9, item 4): the 2014/2017 grades are superseded, shown only on request
     assert column(rows, "currency") == {SMR.Current}
     assert (crt, SMR.COR_1, SMR.LOE_A) not in graded       # 2014 AHA/ACC: CRT I, A (superseded)
@@ -333,7 +334,8 @@ def test_cq7_unsupported_claims_are_the_seeds_unreferenced_bullets(store) -> Non
         ("right ventricular dysfunction with tricuspid regurgitation", "septal displacement"),
     ]:
         assert status[(term(store, cause), term(store, mechanism))] == "no reference"
-    medication = {s for (s, _), v in status.items() if "medication" in labels(store).get(s, "") and v == "curator inference"}
+    medication = {s for (s, _), v in status.items()
+                  if "depressing left ventricular function" in labels(store).get(s, "") and v == "curator inference"}
     assert medication
     # the seed's AF bullet had no reference; the curators found two reviews, so it is not unsupported
     af = (term(store, "atrial fibrillation"), term(store, "left atrial dilation"))
@@ -434,7 +436,8 @@ def test_cq14_evidence_for_an_assertion(store) -> None:
     assert column(rows, "property") == {SMR.actsThrough}
     assert column(rows, "evidence") == {ECO_TRACEABLE}
     assert column(rows, "seedReference") == {Literal("1")}
-    assert column(rows, "status") == {SMR.Established}
+    # tentative: the seed page is its only source (issue 19: nothing is established on the seed alone)
+    assert column(rows, "status") == {SMR.Tentative}
     # Regression (issue 9, item 8): the seed cites reference 1; the guideline was not read for it
     assert column(rows, "source") == {SMR.SeedPage}
 

@@ -20,8 +20,7 @@ from .model import (
     Context, Fields, Group, Section, capital, count, first, first_iri, first_text, iris, join, number,
 )
 
-HELD_OUT_STATUSES = (SMR.Contested, SMR.Hypothesis, SMR.Unsupported)
-"""The statuses that keep a claim or a record out of the answer's lists, in the order shown."""
+HELD_OUT_STATUSES = (SMR.Contested, SMR.Hypothesis, SMR.Unsupported)  # kept out of the lists; shown in this order
 
 COMPARATORS = {">=": "≥", ">": ">", "=": "=", "<": "<", "<=": "≤"}
 """How comparators are printed, in the order criteria are listed (lower bounds first)."""
@@ -84,10 +83,8 @@ def epidemiology(ctx: Context) -> Section | None:
 
 
 def _epidemiological_statements(ctx: Context) -> list[Claim]:
-    """The statements about SMR, a kind of it, or MR in general (whose share in a population
-    bounds SMR's), as bullets; one the curators hold out (an smr:status of contested, hypothesis
-    or unsupported, such as a figure whose source was never found) carries that status, so that
-    it is shown among the held-out claims and never as a figure of "How often"."""
+    """Statements about SMR, a kind of it, or MR in general (whose share bounds SMR's); one held
+    out (smr:status, e.g. a figure whose source was never found) is shown only as held out."""
     claims = []
     for record, fields in sorted(ctx.records(SMR.EpidemiologicalStatement).items(), key=lambda r: str(r[0])):
         about = iris(fields.get(SMR.forCondition))
@@ -238,7 +235,7 @@ def prognosis_summary(ctx: Context) -> list[str]:
 def held_out(ctx: Context, predicates: tuple[IRI, ...] | None = None, statements: bool = True) -> Section | None:
     """The claims kept out of the answer: contested, hypothetical and unsupported ones, labelled,
     each with its sources, so that every statement of the seed stays visible with its status;
-    with ``statements``, also the epidemiological statements held out."""
+    with ``statements``, the held-out epidemiological statements too."""
     groups: dict[IRI, list[Claim]] = defaultdict(list)
     for a in ctx.held_out:
         if predicates is None or a.property in predicates:
