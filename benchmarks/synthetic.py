@@ -11,7 +11,8 @@ the queries and the cards meet the same shapes of data as in the real graph, onl
   smr:LeftVentricularDilation, so the shipped answers grow a little (1 %) and stay small;
 * ``causes / 100`` observational studies as sources, with DOIs under 10.5555, the prefix
   Crossref reserves for tests (they identify nothing; the data never leaves the benchmark);
-* every claim is established and cites one or two sources with ECO:0000304.
+* every claim is established and cites one or two sources with ECO:0000304, with a (made-up)
+  quote of them.
 
 The content is produced once as data (:class:`Extension`: terms, claims, sources) and then
 written in the input form the build reads: the classes and sources as Turtle
@@ -156,7 +157,10 @@ def write_turtle(ext: Extension, path: Path) -> None:
             )
 
 
-CLAIM_COLUMNS = ("id", "subject", "predicate", "object", "status", "source", "evidence")
+CLAIM_COLUMNS = ("id", "subject", "predicate", "object", "status", "source", "evidence", "quote", "quote_location")
+SYNTHETIC_QUOTE = "A synthetic sentence standing for the words of the source that state the claim."
+"""Every claim cites publications, so it carries their words (smrsh:ClaimQuote); one made-up
+sentence for all, so the quotes add as little as they can to the measured work."""
 
 
 def write_claims(ext: Extension, path: Path) -> None:
@@ -166,7 +170,8 @@ def write_claims(ext: Extension, path: Path) -> None:
         out.write("\t".join(CLAIM_COLUMNS) + "\n")
         for n, c in enumerate(ext.claims):
             cells = (f"synthetic-claim-{n:07d}", _curie(c.subject), _curie(c.predicate), _curie(c.object),
-                     "established", "|".join(_curie(s) for s in c.sources), "ECO:" + c.evidence.rsplit("_", 1)[1])
+                     "established", "|".join(_curie(s) for s in c.sources), "ECO:" + c.evidence.rsplit("_", 1)[1],
+                     SYNTHETIC_QUOTE, "abstract")
             out.write("\t".join(cells) + "\n")
 
 

@@ -29,6 +29,10 @@ from smr_kg.sparql.queries import example_params, find, list_queries
 from smr_kg.sparql.query import bind
 from smr_kg.store import SelectResult, open_store, store_for_graph
 
+EMPTY_ON_THE_SHIPPED_GRAPH = ("claims-without-quote",)
+"""Audits that find nothing on the shipped graph by design; tests/test_quotes.py compares their
+rows across engines on a graph with faults to find."""
+
 ENGINES = ("rdflib", "smr-kg serve", "oxigraph-server", "virtuoso")
 """Compared against pyoxigraph, the reference."""
 
@@ -104,7 +108,7 @@ def test_every_named_query_gives_the_same_solutions_on_every_engine(engine, refe
     if keys:
         assert [sort_key(row, expected.variables, keys) for row in got.rows] == \
                [sort_key(row, expected.variables, keys) for row in expected.rows], "rows come in another order"
-    if case < len(CASES) - len(EXTRA_CASES) and name != "by-code":
+    if case < len(CASES) - len(EXTRA_CASES) and name not in ("by-code", *EMPTY_ON_THE_SHIPPED_GRAPH):
         assert expected.rows, f"{name} {params} answers nothing on the built graph"
     assert not [t for row in expected.rows for t in row if isinstance(t, BNode)], f"{name} returns blank nodes"
 

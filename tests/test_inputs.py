@@ -140,9 +140,10 @@ def _user_files(tmp_path: Path, claim_id: str = "https://example.org/my-lab/clai
                       + "ex:ExampleCohort2024 a owl:NamedIndividual , smr:ObservationalStudy ;\n"
                       '    rdfs:label "Example cohort study (2024)"@en ; smr:doi "10.1000/example-cohort-2024" .\n')
     table = tmp_path / "claims.tsv"
-    table.write_text("id\tsubject\tpredicate\tobject\tstatus\tsource\tevidence\n"
+    table.write_text("id\tsubject\tpredicate\tobject\tstatus\tsource\tevidence\tquote\tquote_location\n"
                      f"{claim_id}\t{CAUSE_IRI}\t{predicate}\tsmr:LeftVentricularDilation\testablished\t"
-                     "https://example.org/my-lab/ExampleCohort2024\tECO:0000304\n")
+                     "https://example.org/my-lab/ExampleCohort2024\tECO:0000304\t"
+                     "Example cardiomyopathy dilates the left ventricle.\tExample cohort study (2024), abstract\n")
     return [str(turtle), str(table)]
 
 

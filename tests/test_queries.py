@@ -30,6 +30,9 @@ COMPETENCY_QUESTIONS = (
     "reverse-remodelling",
 )
 SNOMED = "http://snomed.info/id/"
+EMPTY_ON_THE_SHIPPED_GRAPH = {"claims-without-quote"}
+"""Audit queries whose answer on the shipped graph is, by design, no row (tests/test_quotes.py
+runs them on a graph that has what they look for)."""
 
 
 # --- the library -------------------------------------------------------------------------
@@ -38,7 +41,7 @@ SNOMED = "http://snomed.info/id/"
 def test_every_competency_question_has_a_named_query_plus_the_evidence_pattern() -> None:
     names = {q.name for q in list_queries()}
     assert names == set(COMPETENCY_QUESTIONS) | {"assertion-evidence", "held-out-claims", "recommendations",
-                                                 "guideline-divergence", "trial-results"}
+                                                 "guideline-divergence", "trial-results", "claims-without-quote"}
 
 
 @pytest.mark.parametrize("query", list_queries(), ids=lambda q: q.name)
@@ -69,7 +72,10 @@ def test_every_documented_example_runs(query, run_cli) -> None:
         assert args[:2] == ["smr-kg", "query"]
         code, out, err = run_cli(*args[1:], "--format", "csv")
         assert code == 0, f"{line}: {err}"
-        assert len(out.splitlines()) > 1, f"{line} answers nothing"
+        if query.name in EMPTY_ON_THE_SHIPPED_GRAPH:
+            assert len(out.splitlines()) == 1, f"{line} finds a fault in the shipped graph:\n{out}"
+        else:
+            assert len(out.splitlines()) > 1, f"{line} answers nothing"
 
 
 def test_header_parsing_reads_kinds_requirements_and_defaults(tmp_path: Path) -> None:
@@ -234,7 +240,7 @@ def test_cq2_causes_cover_the_seven_cause_groups_of_the_seed(store) -> None:
     # the seed's HCM and RV bullets are held out (contested / unsupported), not causes
     for cause in ("hypertrophic cardiomyopathy", "right ventricular dysfunction with tricuspid regurgitation"):
         assert term(store, cause) not in column(rows, "cause")
-    medication = [r for r in rows if "medication" in labels(store)[r["cause"]]]
+    medication = [r for r in rows if "depressing left ventricular function" in labels(store)[r["cause"]]]
     assert medication, "the seed's 'certain medications' bullet is missing"
     assert all(str(r.get("seedReferences", "")) == "" for r in medication)   # unreferenced in the seed
     ihd = next(r for r in rows if (r["cause"], r["via"]) == (term(store, "ischemic heart disease"), term(store, "left ventricular dilation")))
@@ -287,9 +293,10 @@ def test_cq5_therapies_with_guideline_grades(store) -> None:
     assert (gdmt, SMR.COR_NotVerified, SMR.LOE_NotVerified) in graded
     assert (teer, SMR.COR_NotVerified, SMR.LOE_NotVerified) in graded
     assert (teer, SMR.ESC_Class_I, SMR.ESC_Level_A) in graded     # 2025 ESC/EACTS: TEER I, A (ventricular SMR)
-    for surgery in ("surgical mitral valve repair", "mitral valve replacement"):
+    for surgery in ("surgical mitral valve repair", "surgical mitral valve replacement"):
         assert (term(store, surgery), SMR.ESC_Class_I, SMR.ESC_Level_B) in graded   # 2025 ESC: with CABG, I B
-    assert term(store, "coronary revascularization") in column(rows, "therapy")
+    # coronary revascularization -> ischaemic MR is held out (hypothesis) until a source's words are quoted
+    assert term(store, "coronary revascularization") not in column(rows, "therapy")
     # Regression (issue 9, item 4): the 2014/2017 grades are superseded, shown only on request
     assert column(rows, "currency") == {SMR.Current}
     assert (crt, SMR.COR_1, SMR.LOE_A) not in graded       # 2014 AHA/ACC: CRT I, A (superseded)
@@ -331,7 +338,8 @@ def test_cq7_unsupported_claims_are_the_seeds_unreferenced_bullets(store) -> Non
         ("right ventricular dysfunction with tricuspid regurgitation", "septal displacement"),
     ]:
         assert status[(term(store, cause), term(store, mechanism))] == "no reference"
-    medication = {s for (s, _), v in status.items() if "medication" in labels(store).get(s, "") and v == "curator inference"}
+    medication = {s for (s, _), v in status.items()
+                  if "depressing left ventricular function" in labels(store).get(s, "") and v == "curator inference"}
     assert medication
     # the seed's AF bullet had no reference; the curators found two reviews, so it is not unsupported
     af = (term(store, "atrial fibrillation"), term(store, "left atrial dilation"))
@@ -449,7 +457,8 @@ def test_cq14_evidence_for_an_assertion(store) -> None:
     assert column(rows, "property") == {SMR.actsThrough}
     assert column(rows, "evidence") == {ECO_TRACEABLE}
     assert column(rows, "seedReference") == {Literal("1")}
-    assert column(rows, "status") == {SMR.Established}
+    # tentative: the seed page is its only source (issue 19: nothing is established on the seed alone)
+    assert column(rows, "status") == {SMR.Tentative}
     # Regression (issue 9, item 8): the seed cites reference 1; the guideline was not read for it
     assert column(rows, "source") == {SMR.SeedPage}
 

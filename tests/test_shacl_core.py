@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, Namespace
+from rdflib import BNode, Graph, Literal, Namespace
+from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
 from smr_kg.stages.load import load_ontology, parse_into
@@ -63,9 +64,35 @@ def test_a_shape_the_compiler_does_not_support_runs_in_pyshacl(ontology: Graph) 
     prop = EX["ShortLabels-label"]
     shapes.add((shape, SH.property, prop))
     shapes.add((prop, SH.path, EX.label))
-    shapes.add((prop, SH.maxLength, Literal(3)))  # not compiled
+    languages = BNode()
+    Collection(shapes, languages, [Literal("de")])
+    shapes.add((prop, SH.languageIn, languages))  # not compiled
     assert compile_shapes(shapes) == ([], [shape])
     data = Graph()
-    data.add((EX.Thing, EX.label, Literal("too long")))
+    data.add((EX.Thing, EX.label, Literal("too long", lang="en")))
     report = validate_graph(data, shapes)
-    assert [(r.shape, r.focus, r.component) for r in report.results] == [(prop, EX.Thing, SH.MaxLengthConstraintComponent)]
+    assert [(r.shape, r.focus, r.component) for r in report.results] == [(prop, EX.Thing, SH.LanguageInConstraintComponent)]
+
+
+def test_string_length_constraints_are_compiled(ontology: Graph) -> None:
+    """sh:maxLength / sh:minLength (the 300-character limit of a claim's quote) run as SPARQL and
+    give pyshacl's results: a blank node or a string of the wrong length violates them."""
+    shapes = Graph()
+    shape = EX.ShortLabels
+    shapes.add((shape, RDF.type, SH.NodeShape))
+    shapes.add((shape, SH.targetNode, EX.Thing))
+    prop = EX["ShortLabels-label"]
+    shapes.add((shape, SH.property, prop))
+    shapes.add((prop, SH.path, EX.label))
+    shapes.add((prop, SH.maxLength, Literal(3)))
+    shapes.add((prop, SH.minLength, Literal(2)))
+    shapes.add((prop, SH.message, Literal("is not 2 to 3 characters long")))
+    checks, unsupported = compile_shapes(shapes)
+    assert unsupported == [] and len(checks) == 2
+    data = Graph()
+    for text in ("too long", "ok", "x"):
+        data.add((EX.Thing, EX.label, Literal(text)))
+    ours = results(_compiled_results(store_for_graph(data), shapes, checks))
+    assert {(r[3], r[5]) for r in ours} == {(Literal("too long"), SH.MaxLengthConstraintComponent),
+                                            (Literal("x"), SH.MinLengthConstraintComponent)}
+    assert ours == results(_core_results(data, shapes))

@@ -69,7 +69,7 @@ def test_every_expression_is_grammatical_with_valid_confirmed_codes(expressions,
 
 def test_causes_without_a_confirmed_code_get_no_expression(expressions):
     causes = {e.cause for e in expressions}
-    assert SMR.MedicationOrConditionDepressingLeftVentricularFunction not in causes
+    assert SMR.ConditionDepressingLeftVentricularFunction not in causes
     assert SMR.RightVentricularDysfunctionWithTricuspidRegurgitation not in causes
     # mechanisms are upstream too, but only conditions are causes
     assert SMR.LeftAtrialDilation not in causes

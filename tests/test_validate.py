@@ -55,6 +55,7 @@ BROKEN = {
         ("Claim-evidenceType", "BrokenClaim"), ("Claim-source", "BrokenClaim"),
         ("Claim-status", "UnknownStatusClaim"), ("Claim-predicate", "NoPredicateClaim"),
     },
+    "ClaimQuote.ttl": {("ClaimQuote", "UnquotedClaim"), ("ClaimQuote", "UnlocatedQuoteClaim"), ("ClaimQuote", "LongQuoteClaim")},
     "EvidenceTypeValue.ttl": {("EvidenceTypeValue-class", "UnknownEvidence"), ("EvidenceTypeValue-class", "StringEvidence")},
     "SourceIsDeclared.ttl": {("SourceIsDeclared-class", "MisspeltSource")},
     "SourceIdentifier.ttl": {("SourceIdentifier", "AnonymousStudy")},

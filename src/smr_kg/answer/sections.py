@@ -10,6 +10,7 @@ current guideline recommendations are shown unless superseded ones are asked for
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 from ..knowledge.evidence import CAUSAL_PROPERTIES
 from ..rdf.terms import IRI, Term
@@ -18,6 +19,8 @@ from .model import (
     PROGNOSIS_PROPERTIES, SMR_CLASS, TEER, THERAPY_KINDS, TREATMENT_PROPERTIES, Claim,
     Context, Fields, Group, Section, capital, count, first, first_iri, first_text, iris, join, number,
 )
+
+HELD_OUT_STATUSES = (SMR.Contested, SMR.Hypothesis, SMR.Unsupported)  # kept out of the lists; shown in this order
 
 COMPARATORS = {">=": "≥", ">": ">", "=": "=", "<": "<", "<=": "≤"}
 """How comparators are printed, in the order criteria are listed (lower bounds first)."""
@@ -73,16 +76,24 @@ def structures(ctx: Context) -> Section | None:
 
 
 def epidemiology(ctx: Context) -> Section | None:
-    """The most frequent cause, and prevalence statements with their numbers."""
+    """The most frequent cause, and prevalence statements with their numbers (not held-out ones)."""
     claims = [ctx.claim(a) for a in ctx.edges(SMR.isMostFrequentCauseOf) if a.object in ctx.targets and not a.inferred]
+    claims += [claim for claim in _epidemiological_statements(ctx) if claim.status is None]
+    return _section("How often", [Group(None, claims)])
+
+
+def _epidemiological_statements(ctx: Context) -> list[Claim]:
+    """Statements about SMR, a kind of it, or MR in general (whose share bounds SMR's); one held
+    out (smr:status, e.g. a figure whose source was never found) is shown only as held out."""
+    claims = []
     for record, fields in sorted(ctx.records(SMR.EpidemiologicalStatement).items(), key=lambda r: str(r[0])):
         about = iris(fields.get(SMR.forCondition))
-        # about SMR, a kind of it, or MR in general (whose share in a population bounds SMR's)
         relevant = any(c in ctx.targets or ctx.facts.is_a(SMR_CLASS, c) for c in about)
         text = _epidemiology_sentence(ctx, fields)
         if text and relevant:
-            claims.append(ctx.record_claim(record, fields, text))
-    return _section("How often", [Group(None, claims)])
+            held = [s for s in iris(fields.get(SMR.status)) if s in HELD_OUT_STATUSES]
+            claims.append(replace(ctx.record_claim(record, fields, text), status=held[0] if held else None))
+    return claims
 
 
 def associated_conditions(ctx: Context) -> Section | None:
@@ -221,26 +232,30 @@ def prognosis_summary(ctx: Context) -> list[str]:
     return [f"{capital(ctx.label(SMR_CLASS))} and its subtypes are linked to {join(outcomes)}."]
 
 
-def held_out(ctx: Context, predicates: tuple[IRI, ...] | None = None) -> Section | None:
+def held_out(ctx: Context, predicates: tuple[IRI, ...] | None = None, statements: bool = True) -> Section | None:
     """The claims kept out of the answer: contested, hypothetical and unsupported ones, labelled,
-    each with its sources, so that every statement of the seed stays visible with its status."""
+    each with its sources, so that every statement of the seed stays visible with its status;
+    with ``statements``, the held-out epidemiological statements too."""
     groups: dict[IRI | None, list[Claim]] = defaultdict(list)
     for a in ctx.held_out:
         if predicates is None or a.property in predicates:
             groups[a.status].append(ctx.claim(a))
-    order = (SMR.Contested, SMR.Hypothesis, SMR.Unsupported)
+    if statements:
+        for claim in _epidemiological_statements(ctx):
+            if claim.status is not None:
+                groups[claim.status].append(claim)
     return _section("Held out: claims that are contested, hypothetical or unsupported", [
         Group(capital(ctx.label(status)), _sorted(groups[status]))
-        for status in order if status in groups
+        for status in HELD_OUT_STATUSES if status in groups
     ])
 
 
 def held_out_causes(ctx: Context) -> Section | None:
-    return held_out(ctx, CAUSAL_PROPERTIES)
+    return held_out(ctx, CAUSAL_PROPERTIES, statements=False)
 
 
 def held_out_treatment(ctx: Context) -> Section | None:
-    return held_out(ctx, (*TREATMENT_PROPERTIES, SMR.respondsTo))
+    return held_out(ctx, (*TREATMENT_PROPERTIES, SMR.respondsTo), statements=False)
 
 
 def held_out_prognosis(ctx: Context) -> Section | None:

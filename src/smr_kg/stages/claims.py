@@ -21,7 +21,18 @@ column                meaning
 ``excerpt``           keys of seed excerpts (``seed-excerpts.tsv``) the claim encodes
 ``see_also``          other sources worth reading, e.g. counter-evidence (``|``-separated)
 ``note``              the curator's note: where seed and sources differ, and why
+``quote``             the source's own words that state the claim, verbatim (<= 300 characters)
+``quote_location``    where the quote stands in its source: which source, and abstract, section,
+                      table or page (``Trichon 2003, abstract``)
 ====================  =========================================================================
+
+A claim that cites a publication (any source other than the seed page and the curators'
+inference) must carry the quote that states it: a reader checks the claim against the source's
+words, not the curator's paraphrase. The compiler accepts a row without one (a user's table may
+be drafted before its quotes are copied, and a quote may come from other RDF read with it); the
+SHACL shape ``smrsh:ClaimQuote`` (``shapes/evidence.ttl``) refuses the built graph, naming every
+such claim at once, and ``smr-kg query claims-without-quote`` lists them. A source worth citing
+whose words were not read belongs in ``see_also``, which needs no quote.
 
 The build compiles every row into an ``smr:Claim`` record; a row whose predicate is a
 definitional relation (an OWL object property such as ``smr:partOf``) also becomes the
@@ -55,15 +66,19 @@ ACCEPTED: frozenset[URIRef] = frozenset({SMR.Established, SMR.Tentative})
 others are held out: recorded with their sources, shown only on request and flagged."""
 
 COLUMNS = ("id", "subject", "predicate", "object", "status", "source", "evidence",
-           "seed_ref", "population", "excerpt", "see_also", "note")
+           "seed_ref", "population", "excerpt", "see_also", "note", "quote", "quote_location")
 REQUIRED = ("id", "subject", "predicate", "object", "status", "source", "evidence")
 EXCERPT_COLUMNS = ("key", "excerpt")
+QUOTE_LIMIT = 300
+"""The longest quote a claim may carry, in characters: a sentence, not a copied abstract."""
 # The terms every record uses, looked up once: each rdflib namespace attribute is a Python call,
 # and a 50,000-row table made 750,000 of them.
 _TYPE, _LABEL, _SEE_ALSO, _SOURCE = RDF.type, RDFS.label, RDFS.seeAlso, DCTERMS.source
 _RECORD_TYPES = (OWL.NamedIndividual, SMR.Claim)
 _SUBJECT, _PREDICATE, _OBJECT, _STATUS, _EVIDENCE = SMR.subject, SMR.predicate, SMR.object, SMR.status, SMR.evidenceType
-_CITATION, _EXCERPT, _TEXT_COLUMNS = SMR.seedCitation, SMR.seedExcerpt, (("population", SMR.population), ("note", SMR.curationNote))
+_CITATION, _EXCERPT = SMR.seedCitation, SMR.seedExcerpt
+_TEXT_COLUMNS = (("population", SMR.population), ("note", SMR.curationNote),
+                 ("quote", SMR.quote), ("quote_location", SMR.quoteLocation))
 
 
 def compile_claims(graph: Graph | TripleSet, rows: list[Row], excerpts: dict[str, str]) -> TripleSet:
@@ -152,6 +167,7 @@ class _Compiler:
             if key not in self.excerpts:
                 raise row.fail("excerpt", f"no seed excerpt with key {key!r}")
             out.append((claim, _EXCERPT, Literal(self.excerpts[key])))
+        _check_quote(row)
         for column, prop in _TEXT_COLUMNS:
             text = row.cells.get(column, "").strip()
             if text:
@@ -163,6 +179,17 @@ class _Compiler:
         if isinstance(kind, URIRef) and kind not in self.terms.ancestors(term):
             raise row.fail(column, f"{row.cells[column].strip()} is not a kind of {self._label(kind)}, "
                                    f"which {row.cells['predicate'].strip()} requires")
+
+
+def _check_quote(row: Row) -> None:
+    """A quote needs its location and the location its quote; a quote is a sentence, not a page."""
+    quote, location = row.text("quote"), row.text("quote_location")
+    if quote and not location:
+        raise row.fail("quote_location", "a quote needs its location (the source, and abstract, section, table or page)")
+    if location and not quote:
+        raise row.fail("quote", "empty cell, but quote_location is given")
+    if len(quote) > QUOTE_LIMIT:
+        raise row.fail("quote", f"{len(quote)} characters; a quote is at most {QUOTE_LIMIT} (the sentence that states the claim)")
 
 
 def reject_claim_axioms(graph: Graph | TripleSet) -> None:
@@ -203,4 +230,4 @@ def _write_axiom(out: list[Triple], claim: URIRef, subject: URIRef, predicate: U
     out += [(axiom, DCTERMS.source, source) for source in sources]
 
 
-__all__ = ["ACCEPTED", "COLUMNS", "EXCERPT_COLUMNS", "REQUIRED", "STATUSES", "compile_claims", "read_excerpts", "reject_claim_axioms"]
+__all__ = ["ACCEPTED", "COLUMNS", "EXCERPT_COLUMNS", "QUOTE_LIMIT", "REQUIRED", "STATUSES", "compile_claims", "read_excerpts", "reject_claim_axioms"]

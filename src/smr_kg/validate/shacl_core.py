@@ -8,8 +8,8 @@ memory during the build or on the on-disk ``dist/store`` for ``smr-kg validate``
 
 What is compiled: targets (class, subjects of, objects of, node); paths (predicate, alternative,
 sequence, inverse, zero/one-or-more); minCount/maxCount (up to 3), nodeKind, datatype (numeric and
-boolean literals must also be well-formed), pattern/flags, in, hasValue, class, min/max
-inclusive/exclusive, uniqueLang, node, and, or, not, qualifiedValueShape with qualified
+boolean literals must also be well-formed), pattern/flags, min/max length, in, hasValue, class,
+min/max inclusive/exclusive, uniqueLang, node, and, or, not, qualifiedValueShape with qualified
 min/max counts (up to 3). A node shape using anything else is reported as unsupported and runs
 in pyshacl, so a new shape never silently weakens validation. The tests run every fixture through
 both engines and require the same results (see ``tests/test_shacl_core.py``).
@@ -221,6 +221,11 @@ class _Compiler:
             flags = shapes.value(shape, SH.flags)
             args = _literal(str(regex)) + (f", {_literal(str(flags))}" if flags is not None else "")
             value_check(SH.PatternConstraintComponent, lambda v: f"!isBlank({v}) && REGEX(STR({v}), {args})")
+        for key, operator in ((SH.minLength, ">="), (SH.maxLength, "<=")):
+            component = SH.MinLengthConstraintComponent if key == SH.minLength else SH.MaxLengthConstraintComponent
+            for n in shapes.objects(shape, key):
+                limit = int(str(n))
+                value_check(component, lambda v: f"!isBlank({v}) && STRLEN(STR({v})) {operator} {limit}")
         for members in shapes.objects(shape, SH["in"]):
             allowed = [_term(m) for m in Collection(shapes, members)]
             value_check(SH.InConstraintComponent, lambda v: " || ".join(f"sameTerm({v}, {m})" for m in allowed) or "false")
@@ -299,7 +304,7 @@ class _Compiler:
 
 
 _COMPILED = frozenset({
-    SH.nodeKind, SH.datatype, SH.pattern, SH["in"], SH["class"], SH.node, SH["not"], SH["or"], SH["and"],
+    SH.nodeKind, SH.datatype, SH.pattern, SH.minLength, SH.maxLength, SH["in"], SH["class"], SH.node, SH["not"], SH["or"], SH["and"],
     SH.hasValue, SH.minCount, SH.maxCount, SH.uniqueLang, SH.qualifiedValueShape, *_COMPARISONS,
 })
 
