@@ -164,7 +164,7 @@ def test_therapies_are_grouped_by_kind_with_class_and_level(store) -> None:
 def test_treatment_shows_the_societies_grades_side_by_side(store) -> None:
     data = json.loads(render_answer(store, "treatment", "json"))
     section = next(s for s in data["sections"] if s["title"].startswith("Guideline grades side by side"))
-    teer = next(g for g in section["groups"] if g["heading"] == "Transcatheter edge-to-edge repair")
+    teer = next(g for g in section["groups"] if g["heading"] == "Mitral transcatheter edge-to-edge repair")
     statements = [c["statement"] for c in teer["claims"]]
     assert any(s.startswith("2020 ACC/AHA valvular heart disease guideline (ACC/AHA grading scale): "
                             "class of recommendation not verified") for s in statements)

@@ -28,7 +28,6 @@ COMPARATORS = {">=": "≥", ">": ">", "=": "=", "<": "<", "<=": "≤"}
 
 # ------------------------------------------------------------------------------------------------
 # Sections: each reads the context and returns grouped claims, or None when the graph has none.
-# ------------------------------------------------------------------------------------------------
 
 
 def causes_by_mechanism(ctx: Context) -> Section | None:
@@ -161,7 +160,6 @@ def prognosis(ctx: Context) -> Section | None:
 
 # ------------------------------------------------------------------------------------------------
 # Summaries: a few generated sentences over the same data (every fact in them is also a bullet).
-# ------------------------------------------------------------------------------------------------
 
 
 def causes_summary(ctx: Context) -> list[str]:
