@@ -235,3 +235,26 @@ def test_a_mounted_application_answers_below_its_prefix(dist_env) -> None:
     finally:
         server.shutdown()
         stop(server)
+
+
+def test_get_without_a_query_is_the_service_description(served) -> None:
+    """SPARQL 1.1 Service Description: GET on the endpoint without a query string describes it."""
+    from rdflib import Graph, Namespace, URIRef
+
+    SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    status, headers, body = call(served.query_url)
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    graph = Graph().parse(data=body.decode("utf-8"), format="turtle")
+    service = URIRef(served.query_url)
+    assert (service, SD.endpoint, service) in graph and (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
+    assert URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON") in set(graph.objects(service, SD.resultFormat))
+    head = call(served.query_url, "HEAD")
+    assert head[0] == 200 and head[2] == b""
+
+
+def test_a_dataset_parameter_naming_no_graph_of_the_store_is_refused_like_from(served) -> None:
+    params = urllib.parse.urlencode({"query": COUNT, "default-graph-uri": "file:///etc/passwd"})
+    status, _, body = call(served.query_url + "?" + params)
+    assert status == 403 and b"default-graph-uri <file:///etc/passwd>" in body
+    status, _, body = get(served, "SELECT (COUNT(*) AS ?n) FROM <file:///etc/passwd> WHERE { ?s ?p ?o }")
+    assert status == 403 and b"FROM <file:///etc/passwd>" in body

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 
-from .protocol import ProtocolError, parse_request
+from .protocol import ProtocolError, QueryRequest, parse_request
 from .workers import Response, WorkerPool
 
 MAX_REQUEST_BYTES = 1_000_000
@@ -152,9 +152,14 @@ class Handler(BaseHTTPRequestHandler):
     do_PUT = do_DELETE = do_PATCH = _refuse
 
     def _sparql(self, method: str, url_query: str, body: bytes) -> None:
+        if method == "GET" and not url_query:  # SPARQL 1.1 Service Description: GET without a query
+            host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
+            self._send(200, "text/turtle; charset=utf-8", service_description(f"http://{host}/sparql"))
+            return
         try:
             request = parse_request(method, url_query, self.headers.get("Content-Type"), body)
             _stay_offline(request.query, self.server.site.graph_names)
+            _known_graphs(request, self.server.site.graph_names)
             response = self.server.pool.run(request, self.headers.get("Accept"))
         except ProtocolError as error:
             response = Response(error.status, "text/plain; charset=utf-8", (error.message + "\n").encode("utf-8"))
@@ -204,6 +209,37 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - http.server's signature
         if not self.server.site.quiet:
             sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+
+RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                  "Turtle", "N-Triples", "RDF_XML", "N-Quads", "TriG")
+"""The W3C format IRIs (http://www.w3.org/ns/formats/) of what the endpoint answers in."""
+
+
+def service_description(endpoint: str) -> bytes:
+    """The endpoint's SPARQL 1.1 Service Description (Turtle): a query-only SPARQL 1.1 service
+    over one default graph, with its result formats. The endpoint IRI is taken from the request's
+    Host header, so the description names the address the client used."""
+    formats = ", ".join(f"<http://www.w3.org/ns/formats/{name}>" for name in RESULT_FORMATS)
+    iri = endpoint.replace(">", "%3E").replace("<", "%3C").replace(" ", "%20")
+    return (f"@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .\n\n"
+            f"<{iri}> a sd:Service ;\n"
+            f"    sd:endpoint <{iri}> ;\n"
+            f"    sd:supportedLanguage sd:SPARQL11Query ;\n"
+            f"    sd:resultFormat {formats} ;\n"
+            f"    sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] .\n").encode("utf-8")
+
+
+def _known_graphs(request: QueryRequest, graph_names: Callable[[], Iterable[str]]) -> None:
+    """``default-graph-uri`` / ``named-graph-uri`` naming a graph the store does not hold is refused
+    like a ``FROM`` of it (403), instead of silently answering from an empty dataset."""
+    asked = [("default-graph-uri", g) for g in request.default_graphs] + [("named-graph-uri", g) for g in request.named_graphs]
+    if asked:
+        known = set(graph_names())
+        for name, graph in asked:
+            if graph not in known:
+                raise ProtocolError(403, f"{name} <{graph}> is not a graph of the store (the built graph is the "
+                                         "default graph: drop the parameter): this endpoint stays offline")
 
 
 def _stay_offline(query: str, graph_names: Callable[[], Iterable[str]]) -> None:
