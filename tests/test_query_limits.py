@@ -129,3 +129,67 @@ def test_a_value_that_is_not_utf8_is_refused_as_such(run_cli):
     assert code != 0 and "not valid UTF-8" in err and "syntax error" not in err
     code, _, err = run_cli("lookup", bad)
     assert code == 2 and "not valid UTF-8" in err
+
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 6,000 triples cubed: stopped at the time limit
+
+
+@pytest.fixture()
+def busy_server(dist_env):
+    """``smr-kg serve`` with one general worker (plus the cheap lane) and room for two waiting."""
+    import threading
+
+    from smr_kg.serve import ServeOptions, start, stop
+
+    server = start(ServeOptions(port=0, workers=1, quiet=True, timeout=60, max_waiting=2), dist_env)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.url + "/sparql"
+    server.shutdown()
+    stop(server)  # kills the workers still busy with the slow queries
+
+
+def _send(url: str, query: str, replies: list, index: int) -> None:
+    body = urllib.parse.urlencode({"query": query}).encode()
+    replies[index] = call(url, "POST", body, {"Content-Type": "application/x-www-form-urlencoded"})
+
+
+def test_a_cheap_query_is_answered_while_slow_ones_hold_every_general_worker(busy_server):
+    """Functional, not timed: the ASK's answer arrives while the slow queries are all unanswered."""
+    import threading
+    import time
+
+    replies: list = [None] * 3
+    slow = [threading.Thread(target=_send, args=(busy_server, SLOW, replies, i), daemon=True) for i in range(2)]
+    for t in slow:
+        t.start()
+    time.sleep(1)  # let them reach the worker and the wait (ordering only; no assertion on time)
+    _send(busy_server, "ASK { ?s ?p ?o }", replies, 2)
+    assert replies[2][0] == 200 and b"true" in replies[2][2]
+    assert replies[0] is None and replies[1] is None  # the slow ones are still running or waiting
+
+
+def test_a_full_queue_is_refused_at_once_with_retry_after(busy_server):
+    import threading
+    import time
+
+    replies: list = [None] * 4
+    slow = [threading.Thread(target=_send, args=(busy_server, SLOW, replies, i), daemon=True) for i in range(3)]
+    for t in slow:
+        t.start()
+        time.sleep(0.3)
+    _send(busy_server, SLOW, replies, 3)  # a fourth: one runs, two wait, no room
+    status, headers, body = replies[3]
+    assert status == 503 and headers.get("Retry-After") == "1" and b"too many queries are waiting" in body
+    assert replies[:3] == [None, None, None]  # refused before any slow one was answered
+
+
+@pytest.mark.parametrize("query, cheap", [
+    ("ASK { ?s ?p ?o }", True), ("SELECT * WHERE { ?s ?p ?o } LIMIT 10", True),
+    ("SELECT ?s WHERE { ?s <http://x/p>* ?o } LIMIT 10", False), ("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 5", False),
+    (SLOW, False), ('SELECT ?s WHERE { ?s ?p "a*b" } LIMIT 3', True), ("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1000", False),
+])
+def test_what_the_cheap_lane_takes(query, cheap):
+    from smr_kg.serve.workers import is_cheap
+
+    assert is_cheap(query) is cheap

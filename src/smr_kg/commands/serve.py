@@ -32,6 +32,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"refuse results larger than N bytes (default {DEFAULT_MAX_BYTES})")
     p.add_argument("--workers", type=int, default=0, metavar="N",
                    help="query worker processes (default: one per CPU, at least 2)")
+    p.add_argument("--max-waiting", type=int, default=0, metavar="N",
+                   help="queries that may wait for a worker at once (default 16 per worker); one more is refused "
+                        "at once with 503 and Retry-After. One extra worker is kept for cheap queries (ASK, a "
+                        "small LIMIT), so they are answered while slow ones hold the others")
     p.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
                    help="allow cross-origin requests from ORIGIN (repeatable; * for any); off by default")
     p.add_argument("--quiet", action="store_true", help="do not log requests")
@@ -49,8 +53,10 @@ def run(args: argparse.Namespace) -> int:
     if not _loopback(args.host) and not args.expose:
         raise InputError(f"--host {args.host} listens beyond this machine and the server has no authentication: "
                          "add --expose to do it on purpose (or keep the default 127.0.0.1)")
+    if args.max_waiting < 0:
+        raise InputError("--max-waiting must be 0 (the default) or more")
     options = ServeOptions(args.host, args.port, args.timeout, args.max_result_bytes, args.workers,
-                           tuple(args.cors), args.quiet)
+                           tuple(args.cors), args.quiet, args.max_waiting)
     server = start(options, mounts={CDS_PREFIX: cds_application()})
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl-C
     print(f"smr-kg: SPARQL endpoint at {server.url}/sparql, query page at {server.url}/, "

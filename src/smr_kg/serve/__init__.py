@@ -39,6 +39,8 @@ class ServeOptions:
     """0: one per CPU, at least 2 (a slow query must not block the page)."""
     cors: tuple[str, ...] = ()
     quiet: bool = False
+    max_waiting: int = 0
+    """Requests that may wait for a worker at once (0: 16 per worker); one more gets 503 at once."""
 
 
 def start(options: ServeOptions, dist: Path | None = None, mounts: Mapping[str, Application] | None = None):
@@ -59,7 +61,8 @@ def start(options: ServeOptions, dist: Path | None = None, mounts: Mapping[str, 
     site = Site(example_queries(store, list_queries()), options.cors, options.quiet, store.graph_names,
                 dict(mounts or {}))
     size = options.workers or max(2, os.cpu_count() or 2)
-    pool = WorkerPool(store_dir, size, options.timeout, options.max_bytes)
+    pool = WorkerPool(store_dir, size, options.timeout, options.max_bytes, cheap=1,
+                      max_waiting=options.max_waiting or 16 * size)
     try:
         return EndpointServer((options.host, options.port), pool, site)
     except OSError as error:

@@ -28,7 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 
 from .protocol import ProtocolError, QueryRequest, parse_request
-from .workers import Response, WorkerPool
+from .workers import Busy, Response, WorkerPool
 
 MAX_REQUEST_BYTES = 1_000_000
 """A query is text: a larger request body is refused (413) before it is read."""
@@ -163,6 +163,9 @@ class Handler(BaseHTTPRequestHandler):
             response = self.server.pool.run(request, self.headers.get("Accept"))
         except ProtocolError as error:
             response = Response(error.status, "text/plain; charset=utf-8", (error.message + "\n").encode("utf-8"))
+            if isinstance(error, Busy):
+                self._send(response.status, response.media_type, response.body, {"Vary": "Accept", "Retry-After": "1"})
+                return
         self._send(response.status, response.media_type, response.body, {"Vary": "Accept"})
 
     def _static(self, name: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -29,6 +30,32 @@ class Response:
     status: int
     media_type: str
     body: bytes
+
+
+class Busy(ProtocolError):
+    """No capacity now: 503 with ``Retry-After``, at once rather than after a long wait."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(503, message)
+
+
+_CHEAP_BLANKS = re.compile(r'"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'" r'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*')
+_ASK = re.compile(r"(?i)^\s*(?:(?:PREFIX|BASE)\b[^\n]*\n\s*)*ASK\b")
+_SMALL_LIMIT = re.compile(r"(?i)\bLIMIT\s+(\d+)\s*$")
+_COSTLY = re.compile(r"(?i)\b(ORDER|GROUP|DISTINCT|REDUCED|SERVICE|UNION|OPTIONAL|MINUS)\b|[*+](?=\s*[?$<\w(])|\)\s*[*+]")
+
+
+def is_cheap(query: str) -> bool:
+    """A query the reserved lane takes: ASK, or a SELECT/CONSTRUCT ending in LIMIT <= 100, with no
+    ordering, grouping, union, optional part or property-path repetition. A lexical estimate:
+    a cheap-looking query that is slow is still stopped at the time limit."""
+    text = _CHEAP_BLANKS.sub(" ", query)
+    if _COSTLY.search(text.replace("SELECT *", "SELECT ?_all").replace("select *", "select ?_all")):
+        return False
+    if _ASK.search(text):
+        return True
+    limit = _SMALL_LIMIT.search(text.strip())
+    return limit is not None and int(limit.group(1)) <= 100
 
 
 class ResultTooLarge(Exception):
@@ -108,7 +135,9 @@ def worker_main(connection: Connection, store_dir: str, max_bytes: int) -> None:
 
 
 class _Worker:
-    def __init__(self, context, store_dir: str, max_bytes: int) -> None:
+    def __init__(self, context, store_dir: str, max_bytes: int, lane: str = "any") -> None:
+        self.lane = lane
+        """``any`` (takes every query) or ``cheap`` (kept for cheap queries only)."""
         self.connection, child = context.Pipe()
         self.process = context.Process(target=worker_main, args=(child, store_dir, max_bytes), daemon=True)
         self.process.start()
@@ -126,37 +155,53 @@ class _Worker:
 
 
 class WorkerPool:
-    """``size`` worker processes; :meth:`run` answers one request within ``timeout`` seconds."""
+    """``size`` worker processes for any query, plus ``cheap`` kept for cheap ones (ASK, a small
+    LIMIT without ordering or paths: :func:`is_cheap`), so that a trivial query is answered while
+    slow ones hold every other worker. At most ``max_waiting`` requests wait for a worker at once;
+    one more is refused at once with 503 and ``Retry-After`` (:class:`Busy`) instead of queueing
+    behind them. :meth:`run` answers one request within ``timeout`` seconds."""
 
-    def __init__(self, store_dir: Path, size: int, timeout: float, max_bytes: int) -> None:
+    def __init__(self, store_dir: Path, size: int, timeout: float, max_bytes: int,
+                 cheap: int = 1, max_waiting: int = 64) -> None:
         self._context = multiprocessing.get_context("spawn")  # no fork of a threaded server
         self._store_dir, self._max_bytes, self.timeout = str(store_dir), max_bytes, timeout
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: dict[str, queue.Queue[_Worker]] = {"any": queue.Queue(), "cheap": queue.Queue()}
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
-        for _ in range(size):
-            self._idle.put(self._start())
+        self._closed = False
+        self._waiting = threading.BoundedSemaphore(max_waiting) if max_waiting > 0 else None
+        for lane, count in (("any", size), ("cheap", cheap)):
+            for _ in range(count):
+                self._idle[lane].put(self._start(lane))
 
-    def _start(self) -> _Worker:
-        worker = _Worker(self._context, self._store_dir, self._max_bytes)
-        worker.wait_ready(60)
+    def _start(self, lane: str = "any") -> _Worker:
+        worker = _Worker(self._context, self._store_dir, self._max_bytes, lane)
+        try:
+            worker.wait_ready(60)
+        except (EOFError, OSError):
+            worker.kill()
+            raise RuntimeError("a query worker did not start") from None
         with self._lock:
             self._all.append(worker)
         return worker
 
     def run(self, request: QueryRequest, accept: str | None) -> Response:
-        """Evaluate ``request``; 503 when no worker frees up in time or the query runs too long."""
-        started = time.monotonic()
+        """Evaluate ``request``; 503 when too many wait, no worker frees up in time, or the query
+        runs too long; 500 when the worker dies."""
+        if self._waiting is not None and not self._waiting.acquire(blocking=False):
+            raise Busy("the endpoint is busy: too many queries are waiting; try again shortly")
         try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise ProtocolError(503, f"the endpoint is busy: no worker was free within {self.timeout:g} s") from None
-        remaining = max(self.timeout - (time.monotonic() - started), 0.01)
+            started = time.monotonic()
+            worker = self._take(is_cheap(request.query))
+            remaining = max(self.timeout - (time.monotonic() - started), 0.01)
+        finally:
+            if self._waiting is not None:
+                self._waiting.release()
         try:
             worker.connection.send((request, accept))
             if worker.connection.poll(remaining):
                 response = worker.connection.recv()
-                self._idle.put(worker)
+                self._idle[worker.lane].put(worker)
                 return response
         except (EOFError, OSError):  # the pipe closed: the worker died, it did not run out of time
             worker.process.join(1)
@@ -168,6 +213,24 @@ class WorkerPool:
         self._replace(worker)
         raise ProtocolError(503, f"the query did not finish within {self.timeout:g} s and was stopped")
 
+    def _take(self, cheap: bool) -> _Worker:
+        """A free worker: a cheap query takes one of either lane, first come; others wait for the
+        general lane only."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            for lane in (("cheap", "any") if cheap else ("any",)):
+                try:
+                    return self._idle[lane].get_nowait()
+                except queue.Empty:
+                    pass
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Busy(f"the endpoint is busy: no worker was free within {self.timeout:g} s")
+            try:
+                return self._idle["cheap" if cheap else "any"].get(timeout=min(left, 0.05 if cheap else left))
+            except queue.Empty:
+                continue
+
     def _replace(self, worker: _Worker) -> None:
         """Kill a stuck or dead worker and start a fresh one in the background."""
         worker.kill()
@@ -176,14 +239,21 @@ class WorkerPool:
                 self._all.remove(worker)
 
         def restart() -> None:
+            if self._closed:
+                return
             try:
-                self._idle.put(self._start())
-            except RuntimeError:
-                pass  # the pool runs one worker short rather than failing requests
+                fresh = self._start(worker.lane)
+            except (RuntimeError, EOFError, OSError):
+                return  # the pool runs one worker short rather than failing requests
+            if self._closed:  # closed while it started: it is not the pool's any more
+                fresh.kill()
+            else:
+                self._idle[worker.lane].put(fresh)
 
         threading.Thread(target=restart, daemon=True).start()
 
     def close(self) -> None:
+        self._closed = True
         with self._lock:
             workers, self._all = list(self._all), []
         for worker in workers:
