@@ -41,7 +41,8 @@ runs them on a graph that has what they look for)."""
 def test_every_competency_question_has_a_named_query_plus_the_evidence_pattern() -> None:
     names = {q.name for q in list_queries()}
     assert names == set(COMPETENCY_QUESTIONS) | {"assertion-evidence", "held-out-claims", "recommendations",
-                                                 "guideline-divergence", "trial-results", "claims-without-quote"}
+                                                 "guideline-divergence", "trial-results", "claims-without-quote",
+                                                 "severity-criteria"}
 
 
 @pytest.mark.parametrize("query", list_queries(), ids=lambda q: q.name)
@@ -538,3 +539,18 @@ def test_no_condition_needs_a_longer_chain_than_mechanism_chain_enumerates(store
     for start, ends in starts.items():
         found = column(answer(store, "mechanism-chain", condition=str(start)), "reaches")
         assert found == ends, labels(store).get(start)
+
+
+def test_severity_criteria_list_each_sources_thresholds_with_units(store) -> None:
+    """Issue 19: the severe-SMR definitions of >= 3 guidelines with units, the trials' entry
+    definitions kept apart, and ESC's lower thresholds marked conditional."""
+    rows = answer(store, "severity-criteria")
+    severe = {(r["source"], str(r["observable"]).rsplit("/", 1)[-1], str(r["value"]), str(r["unit"]))
+              for r in rows if str(r["defines"]).endswith("/SevereSecondaryMitralRegurgitation")}
+    assert {s for s, *_ in severe} >= {SMR.ACCAHA2020VHDGuideline, SMR.ESC2021VHDGuideline, SMR.ESC2025VHDGuideline}
+    assert (SMR.ACCAHA2020VHDGuideline, "EffectiveRegurgitantOrificeArea", "0.4", "cm2") in severe
+    kinds = {str(r["sourceKind"]) for r in rows if r["source"] in (SMR.COAPT2018, SMR.MITRAFR2019TwoYear)}
+    assert kinds == {"trial"}
+    conditional = {(str(r["value"]), str(r["unit"])) for r in rows
+                   if r["source"] == SMR.ESC2025VHDGuideline and str(r.get("thresholdKind")) == "conditional"}
+    assert conditional == {("0.3", "cm2"), ("45", "mL")}
