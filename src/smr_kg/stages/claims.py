@@ -50,7 +50,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 from ..errors import InputError
 from ..rdf.namespaces import SMR
 from ..rdf.triples import Triple, TripleSet
-from .rows import Row, Terms
+from .rows import Row, Terms, unique_records
 
 STATUSES: dict[str, URIRef] = {
     "established": SMR.Established,
@@ -116,12 +116,7 @@ class _Compiler:
 
     def compile(self, rows: list[Row]) -> TripleSet:
         out: list[Triple] = []
-        seen: dict[URIRef, Row] = {}
-        for row in rows:
-            claim = row.record_iri("id", "claim-0001")
-            if claim in seen:
-                raise row.fail("id", f"duplicate id (first used in row {seen[claim].number})")
-            seen[claim] = row
+        for row, claim in unique_records(rows, "claim-0001"):
             self._write(out, row, claim)
         return TripleSet(out)
 

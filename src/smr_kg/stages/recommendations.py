@@ -48,7 +48,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from ..rdf.namespaces import SMR
 from ..rdf.triples import Triple, TripleSet
-from .rows import Row, Terms
+from .rows import Row, Terms, unique_records
 
 COLUMNS = ("id", "label", "guideline", "section", "intervention", "condition", "severity", "class", "level",
            "grade_note", "statement", "statement_kind", "quote", "status", "superseded_by", "criteria",
@@ -93,12 +93,7 @@ class _Compiler:
 
     def compile(self, rows: list[Row]) -> TripleSet:
         out: list[Triple] = []
-        seen: dict[URIRef, Row] = {}
-        for row in rows:
-            record = row.record_iri("id", "Rec2025TEER")
-            if record in seen:
-                raise row.fail("id", f"duplicate id (first used in row {seen[record].number})")
-            seen[record] = row
+        for row, record in unique_records(rows, "Rec2025TEER"):
             self._write(out, row, record)
         return TripleSet(out)
 

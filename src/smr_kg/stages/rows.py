@@ -59,6 +59,18 @@ class Row:
         return [v.strip() for v in self.cells.get(column, "").split("|") if v.strip()]
 
 
+def unique_records(rows: list[Row], example: str) -> Iterator[tuple[Row, URIRef]]:
+    """Each row with the IRI its ``id`` names (:meth:`Row.record_iri`); a second row with the
+    same id is refused, naming the first."""
+    seen: dict[URIRef, Row] = {}
+    for row in rows:
+        record = row.record_iri("id", example)
+        if record in seen:
+            raise row.fail("id", f"duplicate id (first used in row {seen[record].number})")
+        seen[record] = row
+        yield row, record
+
+
 def is_table(path: Path) -> bool:
     """Tables are tab-separated files (``.tsv``); everything else is RDF."""
     return Path(path).suffix.lower() == ".tsv"
@@ -172,4 +184,4 @@ class Terms:
         return self._values[key]
 
 
-__all__ = ["Row", "Terms", "iri", "is_table", "read_table"]
+__all__ = ["Row", "Terms", "iri", "is_table", "read_table", "unique_records"]

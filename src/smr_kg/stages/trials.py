@@ -43,10 +43,9 @@ from decimal import Decimal, InvalidOperation
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
-from ..errors import InputError
 from ..rdf.namespaces import SMR
 from ..rdf.triples import Triple, TripleSet
-from .rows import Row, Terms, iri
+from .rows import Row, Terms, unique_records
 
 COLUMNS = ("id", "trial", "design", "n", "population", "intervention", "comparator", "endpoint", "primary",
            "follow_up", "measure", "estimate", "ci_low", "ci_high", "p", "quote", "quote_location",
@@ -65,7 +64,6 @@ MEASURES: dict[str, tuple[str, bool]] = {
 """Accepted ``measure`` words: the name recorded, and whether it is a ratio (must be > 0)."""
 
 MAX_QUOTE = 300
-_LOCAL_ID = re.compile(r"^[A-Za-z][\w.-]*$")
 _TEXT_COLUMNS = (("design", SMR.studyDesign), ("population", SMR.population), ("endpoint", SMR.endpoint),
                  ("follow_up", SMR.followUp), ("quote_location", SMR.quoteLocation), ("note", SMR.curationNote))
 
@@ -78,12 +76,7 @@ def compile_results(graph: Graph | TripleSet, rows: list[Row]) -> TripleSet:
     therapies = terms.below(SMR.Therapy)
     see_also = terms.sources | terms.instances(SMR.Claim)
     out: list[Triple] = []
-    seen: dict[URIRef, Row] = {}
-    for row in rows:
-        result = _result_iri(row)
-        if result in seen:
-            raise row.fail("id", f"duplicate id (first used in row {seen[result].number})")
-        seen[result] = row
+    for row, result in unique_records(rows, "result-coapt2018-hfh"):
         trial = terms.term(row, "trial", trials, "clinical trial report (an smr:ClinicalTrialReport source)")
         measure, estimate, low, high = _numbers(row)
         quote = _quote(row, (estimate, low, high))
@@ -109,16 +102,6 @@ def compile_results(graph: Graph | TripleSet, rows: list[Row]) -> TripleSet:
                 for v in row.values("see_also")]
         out += [(result, prop, Literal(row.text(column))) for column, prop in _TEXT_COLUMNS if row.text(column)]
     return TripleSet(out)
-
-
-def _result_iri(row: Row) -> URIRef:
-    text = row.text("id")
-    if _LOCAL_ID.match(text):
-        return SMR[text]
-    try:
-        return iri(text)
-    except InputError as exc:
-        raise row.fail("id", f"{exc.message} (or use a plain name such as result-coapt2018-hfh)") from None
 
 
 def decimal(row: Row, column: str, text: str | None = None) -> Decimal:
