@@ -196,3 +196,15 @@ def test_each_guideline_judges_severity_by_its_own_definition(results):
 def test_a_recommendation_row_names_the_severity_its_condition_does_not(results):
     e = evaluation(results["t-moderate-measured"], "Rec2025ESCTEER")  # EROA 0.25 cm2, RVol 35 mL
     assert e.verdict == "not applicable" and "not severe by the 2025 ESC/EACTS" in e.applicability.reasons[-1]
+
+
+def test_the_turtle_output_carries_the_input_issues(run_cli, tmp_path):
+    from rdflib import Graph, Namespace
+
+    SMR = Namespace("https://w3id.org/smr-kg/")
+    path = tmp_path / "x.csv"
+    path.write_text("patient,system,code,value,unit,date\nq1,http://snomed.info/sct,48724001,,,\n")
+    code, out, _ = run_cli("patients", str(path), "--format", "ttl", "--quiet")
+    assert code == 0
+    issues = [str(o) for o in Graph().parse(data=out, format="turtle").objects(None, SMR.inputIssue)]
+    assert len(issues) == 1 and "check digit" in issues[0]

@@ -155,6 +155,9 @@ def patient_turtle(result: PatientResult, k: Knowledge) -> str:
     for c in result.causes:
         lines[-1] += " ;"
         lines.append(f"    smr:hasCause <{c.concept}>")
+    for issue in result.issues:
+        lines[-1] += " ;"
+        lines.append(f"    smr:inputIssue {_literal(issue['source'] + ': ' + issue['problem'])}")
     for n, f in enumerate(result.findings, 1):
         node = f"{me}/finding/{n}"
         lines[-1] += " ;"
