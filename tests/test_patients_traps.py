@@ -208,3 +208,18 @@ def test_the_turtle_output_carries_the_input_issues(run_cli, tmp_path):
     assert code == 0
     issues = [str(o) for o in Graph().parse(data=out, format="turtle").objects(None, SMR.inputIssue)]
     assert len(issues) == 1 and "check digit" in issues[0]
+
+
+def test_an_ndjson_resource_without_a_subject_is_reported_not_dropped(run_cli, tmp_path):
+    import json
+
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "Condition.ndjson").write_text(
+        json.dumps({"resourceType": "Condition", "id": "c1", "subject": {"reference": "Patient/n1"},
+                    "code": {"coding": [{"system": "http://snomed.info/sct", "code": "399020009"}]}}) + "\n"
+        + json.dumps({"resourceType": "Condition", "id": "lost",
+                      "code": {"coding": [{"system": "http://snomed.info/sct", "code": "48724000"}]}}) + "\n")
+    code, out, err = run_cli("patients", str(export), "--format", "json", "--validate", "none")
+    assert code == 0 and len(json.loads(out)["patients"]) == 1
+    assert "1 input issue" in err and "Condition/lost" in err and "no subject" in err

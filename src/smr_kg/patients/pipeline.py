@@ -18,6 +18,7 @@ from ..errors import InputError, SmrKgError
 from .evaluate import Evaluator, PatientResult
 from .knowledge import Knowledge, read_knowledge
 from .link import Linker, SnomedHierarchy
+from .model import Issue
 from .output import Writer, explain
 from .readers import DEFAULT_MEMORY_BYTES, read_records
 
@@ -82,10 +83,14 @@ def run_embedded(files: list[Path], store, options: Options, out: TextIO,
     """Evaluate every patient of ``files`` and write them to ``out`` as they come."""
     knowledge, hierarchy = prepare(store, options)
     ev = evaluator(knowledge, hierarchy, options)
-    merged = [0]
-    records = read_records(files, options.validate, options.memory_bytes, progress, options.merge_duplicates, merged)
+    merged: list[int] = [0]
+    unattributed: list[Issue] = []
+    records = read_records(files, options.validate, options.memory_bytes, progress, options.merge_duplicates, merged,
+                           unattributed)
     summary = write_results((ev.evaluate(r) for r in records), knowledge, options, out)
     summary.merged = merged[0]
+    summary.issues += len(unattributed)
+    summary.first_issues += [f"{i.source}: {i.problem}" for i in unattributed[:max(0, SHOWN - len(summary.first_issues))]]
     return summary
 
 

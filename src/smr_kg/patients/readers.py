@@ -29,6 +29,9 @@ from ..errors import InputError
 from . import fhir
 from .model import Entry, Issue, PatientRecord, code_iri
 
+ORPHAN = ""
+"""The key of an NDJSON resource that names no patient (no patient id is empty)."""
+
 BUNDLE_SUFFIXES = (".json", ".json.gz")
 NDJSON_SUFFIXES = (".ndjson", ".ndjson.gz", ".jsonl", ".jsonl.gz")
 CSV_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz")
@@ -61,7 +64,7 @@ def input_files(inputs: Iterable[str | Path]) -> list[Path]:
 
 def read_records(files: list[Path], validate: str = "first", memory_bytes: int = DEFAULT_MEMORY_BYTES,
                  progress: Callable[[int], None] | None = None, merge_duplicates: bool = False,
-                 merged: list[int] | None = None) -> Iterator[PatientRecord]:
+                 merged: list[int] | None = None, unattributed: list[Issue] | None = None) -> Iterator[PatientRecord]:
     """Every patient of ``files``: Bundles one by one, then NDJSON/CSV patients pass by pass.
 
     A patient's records must come from one input: one Bundle file, one CSV file, or the NDJSON
@@ -69,6 +72,7 @@ def read_records(files: list[Path], validate: str = "first", memory_bytes: int =
     same id in two inputs is refused naming both (two patients may share an id by accident, and
     silently merging them mixes their records), unless ``merge_duplicates``: then they are merged
     - Bundles are then held until the end - and ``merged[0]`` counts the merged patients.
+    NDJSON resources that name no patient cannot join a record: they go to ``unattributed``.
     """
     if validate not in VALIDATE_MODES:
         raise InputError(f"unknown --validate mode {validate!r} (choose from {', '.join(VALIDATE_MODES)})")
@@ -101,6 +105,10 @@ def read_records(files: list[Path], validate: str = "first", memory_bytes: int =
                 rows = _ndjson_rows(path, validate, part, passes, tick) if file_kind(path) == "ndjson" \
                     else _csv_rows(path, part, passes, tick)
                 for key, entry in rows:
+                    if key == ORPHAN:  # a resource of no patient: reported in the summary, not a record
+                        if unattributed is not None and isinstance(entry, Issue):
+                            unattributed.append(entry)
+                        continue
                     if key not in records:
                         record = records[key] = PatientRecord(key)
                         sources[key] = source
@@ -203,7 +211,12 @@ def _ndjson_rows(path: Path, validate: str, part: int, passes: int, tick) -> Ite
             if not isinstance(resource, dict):
                 raise InputError(f"{where}: a line must hold one JSON object (a FHIR resource)")
             key = fhir.patient_key(resource)
-            if key is None or _partition(key, passes) != part:
+            if key is None:
+                if part == 0 and resource.get("resourceType") in fhir.READ_TYPES:
+                    yield ORPHAN, Issue(f"{resource.get('resourceType')}/{resource.get('id', '?')} ({where})",
+                                        "no subject: whose record it is cannot be told, not read")
+                continue
+            if _partition(key, passes) != part:
                 continue
             _maybe_validate(resource, where, validate, validated)
             yield key, True
