@@ -36,3 +36,19 @@ def test_add_your_own_causes_example_runs_as_written(tmp_path: Path, require_too
     piped = subprocess.run(["bash", "-c", "cat my-cause.ttl | smr-kg validate -"], cwd=tmp_path, env=env,
                            capture_output=True, text=True, timeout=300)
     assert piped.returncode == 0 and "passed: 0 violations" in piped.stdout, piped.stdout + piped.stderr
+
+
+def test_the_worked_example_build_figures_are_the_builds(built) -> None:
+    """The README's `smr-kg build` block states the build's figures (triples, classes, claims,
+    edges, sources): they must be this build's, not an earlier one's (timings excepted)."""
+    import re
+
+    _, report = built
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ smr-kg build\n", 1)[1].split("\n\n", 1)[0]
+    timing = re.compile(r"\(\d+(\.\d+)? s\)|\d+(\.\d+)? s(?=\))|time: \d+(\.\d+)? s")
+    expected = [timing.sub("", line) for line in report.summary().splitlines() if not line.startswith("  time:")]
+    shown = [timing.sub("", line) for line in block.splitlines() if not line.startswith("  time:")]
+    shown = [line.replace(" -> dist/smr-kg.ttl", "") for line in shown]
+    expected = [re.sub(r" -> \S+smr-kg\.ttl$", "", line) for line in expected]
+    assert shown == expected
