@@ -55,3 +55,14 @@ def test_spark_gives_the_embedded_verdicts_on_every_test_bundle_ndjson_and_csv(s
         assert spark.keys() == embedded.keys() and len(spark) >= 2
         for patient, data in embedded.items():
             assert spark[patient] == data, patient
+
+
+def test_spark_refuses_a_patient_id_in_two_inputs_as_the_embedded_engine_does(spark_ready, run_cli, tmp_path):
+    header = "patient,system,code,value,unit,date\n"
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text(header + "dup-7,http://snomed.info/sct,399020009,,,2020-01-01\n")
+    second.write_text(header + "dup-7,http://snomed.info/sct,48724000,,,2021-01-01\n")
+    code, out, err = run_cli("patients", str(first), str(second), "--engine", "spark", "--quiet")
+    assert code == 2 and str(first) in err and str(second) in err and "dup-7" not in err
+    merged = patients(run_cli, str(first), str(second), "--engine", "spark", "--merge-duplicates")
+    assert merged["dup-7"]["mitral_regurgitation"]["kind"] == "secondary"

@@ -86,7 +86,7 @@ def read_records(files: list[Path], validate: str = "first", memory_bytes: int =
         tick(path.stat().st_size)
         for record in bundle_records(load_json(text, str(path)), str(path), validate):
             if record.patient in origin:
-                _duplicate(origin[record.patient], str(path), merge_duplicates)
+                duplicate_input(origin[record.patient], str(path), merge_duplicates)
                 count[0] += 1
                 _merge(held[record.patient], record)
             elif merge_duplicates:
@@ -113,12 +113,12 @@ def read_records(files: list[Path], validate: str = "first", memory_bytes: int =
                         record = records[key] = PatientRecord(key)
                         sources[key] = source
                         if key in origin:
-                            _duplicate(origin[key], source, merge_duplicates)
+                            duplicate_input(origin[key], source, merge_duplicates)
                             count[0] += 1
                     else:
                         record = records[key]
                         if sources[key] != source:
-                            _duplicate(sources[key], source, merge_duplicates)
+                            duplicate_input(sources[key], source, merge_duplicates)
                             sources[key] = source
                             count[0] += 1
                     if not isinstance(entry, bool):  # True marks a patient seen without an entry
@@ -131,7 +131,7 @@ def read_records(files: list[Path], validate: str = "first", memory_bytes: int =
     yield from held.values()
 
 
-def _duplicate(first: str, second: str, merge: bool) -> None:
+def duplicate_input(first: str, second: str, merge: bool) -> None:
     """Refuse a patient id seen in two inputs (the id itself is never printed: stderr gets no ids)."""
     if not merge:
         raise InputError(f"the same patient id is in two inputs, {first} and {second}: a patient's records "
@@ -345,5 +345,5 @@ def load_json(text: str, where: str):
         raise InputError(f"{where}: not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
 
 
-__all__ = ["CSV_COLUMNS", "DEFAULT_MEMORY_BYTES", "VALIDATE_MODES", "bundle_records", "csv_delimiter", "csv_entry",
+__all__ = ["CSV_COLUMNS", "duplicate_input", "DEFAULT_MEMORY_BYTES", "VALIDATE_MODES", "bundle_records", "csv_delimiter", "csv_entry",
            "csv_header", "file_kind", "input_files", "load_json", "open_text", "read_records"]

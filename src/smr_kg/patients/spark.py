@@ -34,7 +34,7 @@ from . import fhir
 from .model import Entry, Issue, PatientRecord
 from .output import Writer, explain, render
 from .pipeline import Options, Summary, evaluator, prepare
-from .readers import bundle_records, csv_delimiter, csv_entry, csv_header, file_kind, load_json, open_text
+from .readers import bundle_records, csv_delimiter, duplicate_input, csv_entry, csv_header, file_kind, load_json, open_text
 
 
 def run_spark(files: list[Path], store, options: Options, out: TextIO, master: str | None = None) -> Summary:
@@ -46,7 +46,7 @@ def run_spark(files: list[Path], store, options: Options, out: TextIO, master: s
     try:
         sc = spark.sparkContext
         shared = sc.broadcast((knowledge, hierarchy, options))
-        records = _records(sc, files, options.validate)
+        records = _records(sc, files, options.validate, options.merge_duplicates)
         results = records.mapPartitions(lambda part: _evaluate(part, shared.value)).sortByKey()
         return _write(results.toLocalIterator(), knowledge, options, out)
     except SmrKgError:
@@ -88,9 +88,11 @@ def _session(master: str, local_dir: str):
     return spark
 
 
-def _records(sc, files: list[Path], validate: str):
+def _records(sc, files: list[Path], validate: str, merge: bool = False):
     """An RDD of PatientRecord: Bundles as they are; NDJSON lines and CSV rows grouped by patient,
-    each entry keeping its input position so the grouped entries are in input order."""
+    each entry keeping its input position so the grouped entries are in input order. As on the
+    embedded engine, a patient id found in two inputs (CSV files, NDJSON directories) is refused
+    naming both, unless ``merge``."""
     bundles = [str(f) for f in files if file_kind(f) == "bundle"]
     parts = []
     if bundles:
@@ -108,7 +110,8 @@ def _records(sc, files: list[Path], validate: str):
             pairs.append(sc.textFile(str(path)).zipWithIndex()
                          .flatMap(lambda item, i=index, p=str(path), h=header: _csv_line(item, i, p, h)))
     if pairs:
-        grouped = sc.union(pairs).groupByKey().map(_record)
+        inputs = [str(f.parent) if file_kind(f) == "ndjson" else str(f) for f in files]
+        grouped = sc.union(pairs).groupByKey().map(lambda group: _record(group, inputs, merge))
         parts.append(grouped)
     if not parts:
         raise InputError("no input files")
@@ -167,8 +170,14 @@ def _first_line(path: Path) -> str:
         return handle.readline()
 
 
-def _record(group: tuple[str, Iterable[tuple[tuple[int, int, int], object]]]) -> PatientRecord:
+def _record(group: tuple[str, Iterable[tuple[tuple[int, int, int], object]]], inputs: list[str] | None = None,
+            merge: bool = True) -> PatientRecord:
     patient, items = group
+    if inputs is not None and not merge:
+        items = list(items)
+        seen = sorted({inputs[position[0]] for position, _ in items})
+        if len(seen) > 1:
+            duplicate_input(seen[0], seen[1], merge)  # the embedded engine's refusal, word for word
     record = PatientRecord(patient)
     for _, entry in sorted(items, key=lambda item: item[0]):
         if entry is None:
