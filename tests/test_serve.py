@@ -258,3 +258,17 @@ def test_a_dataset_parameter_naming_no_graph_of_the_store_is_refused_like_from(s
     assert status == 403 and b"default-graph-uri <file:///etc/passwd>" in body
     status, _, body = get(served, "SELECT (COUNT(*) AS ?n) FROM <file:///etc/passwd> WHERE { ?s ?p ?o }")
     assert status == 403 and b"FROM <file:///etc/passwd>" in body
+
+
+def test_construct_answers_json_ld_when_asked(served) -> None:
+    """SPARQLWrapper's JSON return format asks a CONSTRUCT for application/ld+json."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    construct = ("CONSTRUCT { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } WHERE { "
+                 "?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?s ?l LIMIT 20")
+    status, headers, body = get(served, construct, accept="application/ld+json")
+    assert status == 200 and headers["Content-Type"].startswith("application/ld+json")
+    as_jsonld = Graph().parse(data=body.decode("utf-8"), format="json-ld")
+    _, _, turtle = get(served, construct, accept="text/turtle")
+    assert len(as_jsonld) == 20 and isomorphic(as_jsonld, Graph().parse(data=turtle.decode("utf-8"), format="turtle"))

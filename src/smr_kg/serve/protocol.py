@@ -35,8 +35,10 @@ GRAPH_FORMATS: dict[str, str] = {
     "application/rdf+xml": "RDF_XML",
     "application/n-quads": "N_QUADS",
     "application/trig": "TRIG",
+    "application/ld+json": "JSON_LD",
 }
-"""Media types for CONSTRUCT and DESCRIBE, best first, with pyoxigraph's RdfFormat names."""
+"""Media types for CONSTRUCT and DESCRIBE, best first, with pyoxigraph's RdfFormat names
+(JSON-LD because SPARQLWrapper's JSON return format asks a CONSTRUCT for it)."""
 
 QUERY_MEDIA_TYPE = "application/sparql-query"
 UPDATE_MEDIA_TYPE = "application/sparql-update"

@@ -215,7 +215,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                  "Turtle", "N-Triples", "RDF_XML", "N-Quads", "TriG")
+                  "Turtle", "N-Triples", "RDF_XML", "N-Quads", "TriG", "JSON-LD")
 """The W3C format IRIs (http://www.w3.org/ns/formats/) of what the endpoint answers in."""
 
 
