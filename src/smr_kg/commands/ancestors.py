@@ -1,28 +1,17 @@
-"""``smr-kg ancestors TERM``: the named classes above a term of the graph, as OAK's ``ancestors``."""
+"""``smr-kg ancestors TERM``: the named classes above a term of the graph, as OAK's ``ancestors``
+(the command itself is :func:`._hierarchy.register_direction`)."""
 
 from __future__ import annotations
 
 import argparse
 
-from ._hierarchy import add_options, write
+from ._hierarchy import run_direction as run
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "ancestors",
-        help="the named classes above a term (rdfs:subClassOf of the built graph)",
-        description="The named superclasses of TERM in the built graph (the reasoner's inferred links "
-        "included), by label. TERM is a label, synonym, CURIE or IRI.",
-    )
-    p.add_argument("term", metavar="TERM", help='e.g. "secondary mitral regurgitation" or smr:SecondaryMitralRegurgitation')
-    add_options(p)
-    p.set_defaults(func=run)
+    from ._hierarchy import register_direction
+
+    register_direction(sub, "ancestors")
 
 
-def run(args: argparse.Namespace) -> int:
-    from ..knowledge.hierarchy import ancestors
-    from ._store import open_from_args
-
-    _, rows = ancestors(open_from_args(args), args.term)
-    write(rows, args.format)
-    return 0
+__all__ = ["register", "run"]
