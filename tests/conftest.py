@@ -59,6 +59,21 @@ def dist_env(built: tuple[Path, BuildReport]) -> Path:
 
 
 @pytest.fixture(scope="session")
+def turtle() -> Graph:
+    """The ontology's Turtle without its tables: what a curated table is compiled against
+    (shared by the table tests; read-only: do not mutate)."""
+    from smr_kg.stages.load import load_files
+
+    return load_files(sorted(paths.ontology_dir().glob("*.ttl")))
+
+
+def write_table(path: Path, header: str, rows: tuple[str, ...]) -> Path:
+    """A table file for a table test: ``header`` (tab-separated, newline-terminated), then ``rows``."""
+    path.write_text(header + "".join(row + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
 def built_graph(built: tuple[Path, BuildReport]) -> Graph:
     """The built graph as rdflib parsed it back from dist/smr-kg.ttl (read-only: do not mutate)."""
     dist, _ = built

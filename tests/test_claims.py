@@ -12,7 +12,8 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 from smr_kg.stages.claims import COLUMNS
 from smr_kg.stages.tables import compile_tables
 from smr_kg.errors import InputError
-from smr_kg.stages.load import load_files, load_ontology
+from smr_kg.stages.load import load_ontology
+from conftest import write_table
 from smr_kg.rdf.namespaces import SMR
 
 ONTOLOGY = Path(__file__).parents[1] / "ontology"
@@ -20,16 +21,8 @@ ADR = Path(__file__).parents[1] / "docs" / "adr" / "0001-claims-not-axioms.md"
 HEADER = "\t".join(COLUMNS) + "\n"
 
 
-@pytest.fixture(scope="module")
-def turtle() -> Graph:
-    """The ontology's Turtle without its tables: what a table is compiled against."""
-    return load_files(sorted(ONTOLOGY.glob("*.ttl")))
-
-
 def _table(tmp_path: Path, *rows: str, name: str = "mine.tsv") -> Path:
-    path = tmp_path / name
-    path.write_text(HEADER + "".join(row + "\n" for row in rows), encoding="utf-8")
-    return path
+    return write_table(tmp_path / name, HEADER, rows)
 
 
 def _row(**cells: str) -> str:

@@ -21,7 +21,7 @@ from smr_kg.rdf.namespaces import SMR
 from smr_kg.sparql.queries import find
 from smr_kg.sparql.query import run
 from smr_kg.stages.claims import COLUMNS, QUOTE_LIMIT
-from smr_kg.stages.load import load_files, parse_into
+from smr_kg.stages.load import parse_into
 from smr_kg.stages.tables import compile_tables
 from smr_kg.store import open_store, store_for_graph
 from smr_kg.validate.gate import SMRSH, validate_graph
@@ -85,11 +85,6 @@ def _table(tmp_path: Path, **cells: str) -> Path:
     path = tmp_path / "quotes.tsv"
     path.write_text("\t".join(COLUMNS) + "\n" + "\t".join(base.get(c, "") for c in COLUMNS) + "\n", encoding="utf-8")
     return path
-
-
-@pytest.fixture(scope="module")
-def turtle() -> Graph:
-    return load_files(sorted(ONTOLOGY.glob("*.ttl")))
 
 
 def test_a_row_compiles_its_quote_and_location_onto_the_claim_record(turtle: Graph, tmp_path: Path) -> None:

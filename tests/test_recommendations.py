@@ -21,25 +21,17 @@ from smr_kg.rdf.namespaces import SMR
 from smr_kg.rdf.vocab import SMR as V
 from smr_kg.sparql.queries import find
 from smr_kg.sparql.query import run
-from smr_kg.stages.load import load_files
 from smr_kg.stages.recommendations import COLUMNS
 from smr_kg.stages.tables import compile_tables
 from smr_kg.store import open_store
+from conftest import write_table
 
 ONTOLOGY = Path(__file__).parents[1] / "ontology"
 HEADER = "\t".join(COLUMNS) + "\n"
 
 
-@pytest.fixture(scope="module")
-def turtle() -> Graph:
-    """The ontology's Turtle without its tables: what a table is compiled against."""
-    return load_files(sorted(ONTOLOGY.glob("*.ttl")))
-
-
 def _table(tmp_path: Path, *rows: str) -> Path:
-    path = tmp_path / "recs.tsv"
-    path.write_text(HEADER + "".join(row + "\n" for row in rows), encoding="utf-8")
-    return path
+    return write_table(tmp_path / "recs.tsv", HEADER, rows)
 
 
 def _row(**cells: str) -> str:
@@ -92,8 +84,8 @@ def test_duplicate_ids_are_bad_input(turtle: Graph, tmp_path: Path) -> None:
         compile_tables(turtle, [path])
 
 
-def test_the_shipped_table_has_40_records_from_4_guidelines_on_their_own_scales() -> None:
-    graph = load_files(sorted(ONTOLOGY.glob("*.ttl")))
+def test_the_shipped_table_has_40_records_from_4_guidelines_on_their_own_scales(turtle: Graph) -> None:
+    graph = Graph() + turtle
     out = compile_tables(graph, [ONTOLOGY / "recommendations.tsv"])
     graph += out
     recs = set(out.subjects(RDF.type, SMR.Recommendation))
@@ -112,8 +104,8 @@ def test_the_shipped_table_has_40_records_from_4_guidelines_on_their_own_scales(
     assert graph.value(SMR.Rec2025ESCTEER, SMR.levelOfEvidence) == SMR.ESC_Level_A
 
 
-def test_the_grading_schemes_are_never_mapped_onto_each_other() -> None:
-    graph = load_files(sorted(ONTOLOGY.glob("*.ttl")))
+def test_the_grading_schemes_are_never_mapped_onto_each_other(turtle: Graph) -> None:
+    graph = Graph() + turtle
     schemes = {s: set(graph.subjects(SKOS.inScheme, s)) for s in (SMR.ACCAHAGradingScheme, SMR.ESCGradingScheme)}
     assert all(schemes.values())
     matches = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)

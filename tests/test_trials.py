@@ -11,7 +11,8 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from smr_kg.errors import InputError
 from smr_kg.rdf.namespaces import SMR
-from smr_kg.stages.load import load_files, load_ontology
+from smr_kg.stages.load import load_ontology
+from conftest import write_table
 from smr_kg.stages.tables import compile_tables
 from smr_kg.stages.trials import COLUMNS
 
@@ -20,16 +21,8 @@ HEADER = "\t".join(COLUMNS) + "\n"
 QUOTE = "Two-year mortality was 19.0% in the repair group (hazard ratio in the repair group, 0.79; 95% confidence interval, 0.46 to 1.35; P=0.39)."
 
 
-@pytest.fixture(scope="module")
-def turtle() -> Graph:
-    """The ontology's Turtle without its tables: what a table is compiled against."""
-    return load_files(sorted(ONTOLOGY.glob("*.ttl")))
-
-
 def _table(tmp_path: Path, *rows: str) -> Path:
-    path = tmp_path / "results.tsv"
-    path.write_text(HEADER + "".join(row + "\n" for row in rows), encoding="utf-8")
-    return path
+    return write_table(tmp_path / "results.tsv", HEADER, rows)
 
 
 def _row(**cells: str) -> str:
